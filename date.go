@@ -1,0 +1,112 @@
+package stakhanov
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar date without a time of day or zone: the day a shift
+// was worked or a norm took effect.
+type Date struct {
+	t time.Time // midnight UTC
+}
+
+const dateLayout = "2006-01-02"
+
+// NewDate returns the date y-m-d.
+func NewDate(y int, m time.Month, d int) Date {
+	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// DateOf returns the calendar date of t in t's location.
+func DateOf(t time.Time) Date {
+	return NewDate(t.Date())
+}
+
+// ParseDate parses a date written YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a date of the form YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+func (d Date) IsZero() bool          { return d.t.IsZero() }
+func (d Date) String() string        { return d.t.Format(dateLayout) }
+func (d Date) Time() time.Time       { return d.t }
+func (d Date) AddDays(n int) Date    { return Date{d.t.AddDate(0, 0, n)} }
+func (d Date) Before(o Date) bool    { return d.t.Before(o.t) }
+func (d Date) After(o Date) bool     { return d.t.After(o.t) }
+func (d Date) Year() int             { return d.t.Year() }
+func (d Date) Month() time.Month     { return d.t.Month() }
+func (d Date) Weekday() time.Weekday { return d.t.Weekday() }
+func (d Date) ISOWeek() (int, int)   { return d.t.ISOWeek() }
+func (d Date) Compare(o Date) int    { return d.t.Compare(o.t) }
+func (d Date) DaysSince(o Date) int  { return int(d.t.Sub(o.t).Hours() / 24) }
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
+
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// Value stores a date as text YYYY-MM-DD, which sorts as dates do on every
+// engine and which PostgreSQL accepts for a DATE column.
+func (d Date) Value() (driver.Value, error) {
+	if d.IsZero() {
+		return nil, nil
+	}
+	return d.String(), nil
+}
+
+// Scan reads a date stored as text or returned by the driver as a time.
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*d = Date{}
+		return nil
+	case time.Time:
+		*d = NewDate(v.Date())
+		return nil
+	case string:
+		return d.scanText(v)
+	case []byte:
+		return d.scanText(string(v))
+	}
+	return fmt.Errorf("cannot scan %T into a date", src)
+}
+
+func (d *Date) scanText(s string) error {
+	if len(s) > 10 {
+		s = s[:10]
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

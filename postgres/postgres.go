@@ -1,0 +1,54 @@
+// Package postgres opens a Stakhanov store in PostgreSQL, the production
+// store, through pgx. The schema keeps to what CockroachDB and Citus accept:
+// every table has a primary key, and nothing depends on triggers or stored
+// procedures.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/stakhanov/stakhanov/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+type dialect struct{}
+
+func (dialect) Name() string             { return "postgres" }
+func (dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+func (dialect) IsUniqueViolation(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505"
+}
+
+// Open connects to the database at url (postgres://...) and brings its
+// schema up to date. now is the clock.
+func Open(ctx context.Context, url string, now func() time.Time) (*sqlstore.DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqlstore.Migrate(ctx, db, dialect{}, sub); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return sqlstore.New(db, db, dialect{}, now), nil
+}

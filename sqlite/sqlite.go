@@ -1,0 +1,70 @@
+// Package sqlite opens a Stakhanov store in an SQLite file: the embedded
+// default, nothing to install.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/stakhanov/stakhanov/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+type dialect struct{}
+
+func (dialect) Name() string           { return "sqlite" }
+func (dialect) Placeholder(int) string { return "?" }
+func (dialect) IsUniqueViolation(err error) bool {
+	var e sqlite3.Error
+	return errors.As(err, &e) && e.ExtendedCode == sqlite3.ErrConstraintUnique
+}
+
+// Open opens (creating if need be) the database file at path and brings its
+// schema up to date. now is the clock.
+//
+// Writes go through a single connection, so that SQLite never has to
+// resolve competing writers; reads use a pool. WAL with synchronous=FULL
+// makes every committed write survive a crash.
+func Open(ctx context.Context, path string, now func() time.Time) (*sqlstore.DB, error) {
+	params := url.Values{}
+	params.Set("_journal_mode", "WAL")
+	params.Set("_synchronous", "FULL")
+	params.Set("_busy_timeout", "10000")
+	params.Set("_foreign_keys", "on")
+	params.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + params.Encode()
+	write, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqlstore.Migrate(ctx, write, dialect{}, sub); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	params.Set("_txlock", "deferred")
+	params.Set("mode", "ro")
+	read, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	return sqlstore.New(write, read, dialect{}, now), nil
+}

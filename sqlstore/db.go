@@ -1,0 +1,262 @@
+// Package sqlstore implements stakhanov.Store in SQL that SQLite and
+// PostgreSQL both accept. Packages sqlite and postgres open the engine, apply
+// its migrations and supply the few things that differ (a Dialect).
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// Dialect is what differs between engines.
+type Dialect interface {
+	// Name is "sqlite" or "postgres".
+	Name() string
+	// Placeholder returns the n-th (1-based) bind parameter: "?" or "$n".
+	Placeholder(n int) string
+	// IsUniqueViolation reports whether err is a unique-constraint error.
+	IsUniqueViolation(err error) bool
+}
+
+// DB is a Stakhanov store on a SQL engine. Writes go through write, which
+// an engine may limit to one connection (SQLite); reads through read.
+type DB struct {
+	write   *sql.DB
+	read    *sql.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+var _ stakhanov.Store = (*DB)(nil)
+
+// New returns a store on open database handles. read may be the same handle
+// as write. now is the clock (time.Now if nil).
+func New(write, read *sql.DB, d Dialect, now func() time.Time) *DB {
+	if now == nil {
+		now = time.Now
+	}
+	return &DB{write: write, read: read, dialect: d, now: now}
+}
+
+// Dialect returns the engine's dialect.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// WriteDB returns the handle used for writes, for engine-specific code.
+func (db *DB) WriteDB() *sql.DB { return db.write }
+
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if err2 := db.read.Close(); err == nil {
+			err = err2
+		}
+	}
+	return err
+}
+
+// rebind turns ? placeholders into the dialect's.
+func rebind(d Dialect, q string) string {
+	if d.Placeholder(1) == "?" {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteString(d.Placeholder(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// querier is a *sql.DB or *sql.Tx with placeholders rebound.
+type querier struct {
+	q interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}
+	d Dialect
+}
+
+func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.q.ExecContext(ctx, rebind(q.d, query), args...)
+}
+
+func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.q.QueryContext(ctx, rebind(q.d, query), args...)
+}
+
+func (q querier) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.q.QueryRowContext(ctx, rebind(q.d, query), args...)
+}
+
+// insert runs an INSERT ... RETURNING id and returns the id.
+func (q querier) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+func (db *DB) reader() querier { return querier{db.read, db.dialect} }
+
+// inTx runs fn in a write transaction, committing if it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(q querier) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(querier{tx, db.dialect}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Migrate applies, in order, the migrations in fsys (files NNNN_name.sql)
+// not yet recorded in schema_migrations, each in its own transaction.
+func Migrate(ctx context.Context, db *sql.DB, d Dialect, fsys fs.FS) error {
+	q := querier{db, d}
+	if _, err := q.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		prefix, _, _ := strings.Cut(name, "_")
+		version, err := strconv.Atoi(prefix)
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", name)
+		}
+		var n int
+		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		tq := querier{tx, d}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tq.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			version, name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// actor returns the acting user if it has one of the roles.
+func actor(ctx context.Context, roles ...string) (*stakhanov.User, error) {
+	u := stakhanov.UserFromContext(ctx)
+	if u == nil {
+		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "sign in to do this")
+	}
+	for _, r := range roles {
+		if u.Role == r {
+			return u, nil
+		}
+	}
+	return nil, stakhanov.Errorf(stakhanov.EFORBIDDEN, "a %s may not do this (needs %s)", u.Role, strings.Join(roles, " or "))
+}
+
+func requireScope(u *stakhanov.User, path, what string) error {
+	if !u.Covers(path) {
+		return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s is outside %s's units", what, u.Name)
+	}
+	return nil
+}
+
+// nullID stores 0 as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// where builds a WHERE clause from conditions.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// list runs a filtered, paginated query and its count.
+func list[T any](ctx context.Context, q querier, sel, from string, w *where, order string, p stakhanov.Page, scan func(*sql.Rows) (T, error)) ([]T, int, error) {
+	p = p.Normalize()
+	var total int
+	if err := q.queryRow(ctx, "SELECT COUNT(*) FROM "+from+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	args := append(append([]any{}, w.args...), p.Limit, p.Offset)
+	rows, err := q.query(ctx, "SELECT "+sel+" FROM "+from+w.String()+" ORDER BY "+order+" LIMIT ? OFFSET ?", args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v)
+	}
+	return out, total, rows.Err()
+}
+
+func notFound(what string, id int64, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return stakhanov.Errorf(stakhanov.ENOTFOUND, "%s %d not found", what, id)
+	}
+	return err
+}

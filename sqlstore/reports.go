@@ -1,0 +1,319 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+const reportColumns = `r.id, r.subject_kind, r.subject_id, r.good_id, r.date, r.shift, r.minutes, r.produced, r.accepted,
+	r.subject_share, r.note, r.idem_key, COALESCE(r.corrects_id, 0), COALESCE(r.reporter_id, 0), r.created_at,
+	COALESCE((SELECT c.id FROM reports c WHERE c.corrects_id = r.id), 0)`
+
+func scanReport(rows interface{ Scan(...any) error }) (*stakhanov.Report, error) {
+	r := &stakhanov.Report{}
+	err := rows.Scan(&r.ID, &r.Subject.Kind, &r.Subject.ID, &r.GoodID, &r.Date, &r.Shift, &r.Minutes, &r.Produced, &r.Accepted,
+		&r.SubjectShare, &r.Note, &r.Key, &r.Corrects, &r.ReporterID, &r.CreatedAt, &r.CorrectedBy)
+	return r, err
+}
+
+// CreateReports writes a batch atomically. Errors name the field, prefixed
+// with the report's place in the batch when there is more than one.
+func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool, error) {
+	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RoleForeman)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, stakhanov.FieldErrorf("reports", "no reports given")
+	}
+	created := make([]bool, len(rs))
+	err = db.inTx(ctx, func(q querier) error {
+		for i, r := range rs {
+			ok, err := db.insertReport(ctx, q, who, r)
+			if err != nil {
+				if len(rs) > 1 {
+					return inBatch(err, i)
+				}
+				return err
+			}
+			created[i] = ok
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return created, nil
+}
+
+func inBatch(err error, i int) error {
+	var e *stakhanov.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	prefix := fmt.Sprintf("reports[%d]", i)
+	if c.Field != "" {
+		c.Field = prefix + "." + c.Field
+	} else {
+		c.Field = prefix
+	}
+	return &c
+}
+
+// insertReport checks a report against the database and writes it, or
+// recognises a replay of one already written under the same key.
+func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, r *stakhanov.Report) (bool, error) {
+	if err := r.Validate(); err != nil {
+		return false, err
+	}
+	if prev, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.idem_key = ?", r.Key)); err == nil {
+		if err := db.loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
+			return false, err
+		}
+		if !r.SameAs(prev) {
+			return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "key",
+				Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
+		}
+		*r = *prev
+		return false, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	unitID, path, err := subjectPath(ctx, q, r.Subject)
+	if err != nil {
+		return false, err
+	}
+	if err := requireScope(who, path, r.Subject.String()); err != nil {
+		return false, err
+	}
+	if err := goodExists(ctx, q, r.GoodID, "good_id"); err != nil {
+		return false, err
+	}
+	for i, h := range r.Helpers {
+		if err := personExists(ctx, q, h.PersonID, fmt.Sprintf("helpers[%d].person_id", i)); err != nil {
+			return false, err
+		}
+	}
+	for i, w := range r.Witnesses {
+		field := fmt.Sprintf("witnesses[%d]", i)
+		if err := personExists(ctx, q, w, field); err != nil {
+			return false, err
+		}
+		if r.Subject == stakhanov.PersonSubject(w) || r.HasHelper(w) {
+			return false, stakhanov.FieldErrorf(field, "person %d worked the shift and cannot witness it", w)
+		}
+	}
+	if r.Corrects != 0 {
+		var subjectKind string
+		var subjectID, correctedBy int64
+		err := q.queryRow(ctx, `SELECT subject_kind, subject_id, COALESCE((SELECT c.id FROM reports c WHERE c.corrects_id = r.id), 0)
+			FROM reports r WHERE r.id = ?`, r.Corrects).Scan(&subjectKind, &subjectID, &correctedBy)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, stakhanov.FieldErrorf("corrects", "report %d not found", r.Corrects)
+		} else if err != nil {
+			return false, err
+		}
+		if correctedBy != 0 {
+			return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "corrects",
+				Message: fmt.Sprintf("report %d was already corrected by report %d: correct that one instead", r.Corrects, correctedBy)}
+		}
+		_, oldPath, err := subjectPath(ctx, q, stakhanov.Subject{Kind: subjectKind, ID: subjectID})
+		if err != nil {
+			return false, err
+		}
+		if err := requireScope(who, oldPath, fmt.Sprintf("report %d", r.Corrects)); err != nil {
+			return false, err
+		}
+	}
+	r.ReporterID, r.CreatedAt = who.ID, db.now().UTC()
+	r.ID, err = q.insert(ctx, `INSERT INTO reports (subject_kind, subject_id, unit_id, good_id, date, shift, minutes, produced, accepted,
+		subject_share, note, idem_key, corrects_id, reporter_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Subject.Kind, r.Subject.ID, unitID, r.GoodID, r.Date, r.Shift, r.Minutes, r.Produced, r.Accepted,
+		r.SubjectShare, r.Note, r.Key, nullID(r.Corrects), nullID(who.ID), r.CreatedAt)
+	if db.dialect.IsUniqueViolation(err) {
+		return false, stakhanov.Errorf(stakhanov.ECONFLICT, "report %d was corrected at the same moment, or key %q was used: try again", r.Corrects, r.Key)
+	} else if err != nil {
+		return false, err
+	}
+	if err := insertTeam(ctx, q, r); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func insertTeam(ctx context.Context, q querier, r *stakhanov.Report) error {
+	for _, h := range r.Helpers {
+		if _, err := q.exec(ctx, `INSERT INTO report_helpers (report_id, person_id, share) VALUES (?, ?, ?)`, r.ID, h.PersonID, *h.Share); err != nil {
+			return err
+		}
+	}
+	for _, w := range r.Witnesses {
+		if _, err := q.exec(ctx, `INSERT INTO report_witnesses (report_id, person_id) VALUES (?, ?)`, r.ID, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func personExists(ctx context.Context, q querier, id int64, field string) error {
+	var n int
+	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return stakhanov.FieldErrorf(field, "person %d not found", id)
+	}
+	return nil
+}
+
+// loadTeams fills in the helpers and witnesses of reports.
+func (db *DB) loadTeams(ctx context.Context, q querier, rs []*stakhanov.Report) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*stakhanov.Report, len(rs))
+	marks := make([]string, len(rs))
+	args := make([]any, len(rs))
+	for i, r := range rs {
+		byID[r.ID] = r
+		marks[i], args[i] = "?", r.ID
+	}
+	in := "(" + strings.Join(marks, ", ") + ")"
+	rows, err := q.query(ctx, "SELECT report_id, person_id, share FROM report_helpers WHERE report_id IN "+in+" ORDER BY report_id, person_id", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var h stakhanov.Helper
+		var share float64
+		if err := rows.Scan(&id, &h.PersonID, &share); err != nil {
+			return err
+		}
+		h.Share = &share
+		byID[id].Helpers = append(byID[id].Helpers, h)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = q.query(ctx, "SELECT report_id, person_id FROM report_witnesses WHERE report_id IN "+in+" ORDER BY report_id, person_id", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, w int64
+		if err := rows.Scan(&id, &w); err != nil {
+			return err
+		}
+		byID[id].Witnesses = append(byID[id].Witnesses, w)
+	}
+	return rows.Err()
+}
+
+func (db *DB) FindReportByID(ctx context.Context, id int64) (*stakhanov.Report, error) {
+	q := db.reader()
+	r, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.id = ?", id))
+	if err != nil {
+		return nil, notFound("report", id, err)
+	}
+	return r, db.loadTeams(ctx, q, []*stakhanov.Report{r})
+}
+
+func (db *DB) FindReports(ctx context.Context, f stakhanov.ReportFilter) ([]*stakhanov.Report, int, error) {
+	w := &where{}
+	if !f.Subject.IsZero() {
+		w.add("r.subject_kind = ? AND r.subject_id = ?", f.Subject.Kind, f.Subject.ID)
+	}
+	if f.GoodID != 0 {
+		w.add("r.good_id = ?", f.GoodID)
+	}
+	if f.UnitID != 0 {
+		w.add("r.unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.UnitID)
+	}
+	if !f.From.IsZero() {
+		w.add("r.date >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		w.add("r.date <= ?", f.To)
+	}
+	switch f.Status {
+	case "":
+	case stakhanov.ReportCurrent:
+		w.add("NOT EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)")
+	case stakhanov.ReportCorrected:
+		w.add("EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)")
+	default:
+		return nil, 0, stakhanov.FieldErrorf("status", "status %q is not one of current, corrected", f.Status)
+	}
+	q := db.reader()
+	rs, total, err := list(ctx, q, reportColumns, "reports r", w, "r.date, r.shift, r.id", f.Page, func(r *sql.Rows) (*stakhanov.Report, error) { return scanReport(r) })
+	if err != nil {
+		return nil, 0, err
+	}
+	return rs, total, db.loadTeams(ctx, q, rs)
+}
+
+// Credits returns what each subject is credited with: its share of its own
+// reports and its share of the reports it helped on. Reports replaced by a
+// correction are left out.
+func (db *DB) Credits(ctx context.Context, f stakhanov.CreditFilter) ([]stakhanov.Credit, error) {
+	var own, helped where
+	current := "NOT EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)"
+	own.add(current)
+	helped.add(current)
+	switch {
+	case f.Subject.Kind == stakhanov.SubjectUnit && f.Members:
+		subtree := "IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')"
+		own.add("r.unit_id "+subtree, f.Subject.ID)
+		helped.add("h.person_id IN (SELECT p.id FROM people p WHERE p.unit_id "+subtree+")", f.Subject.ID)
+	case f.Subject.Kind == stakhanov.SubjectUnit:
+		own.add("r.subject_kind = 'unit' AND r.subject_id = ?", f.Subject.ID)
+		helped.add("1 = 0")
+	case f.Subject.Kind == stakhanov.SubjectPerson:
+		own.add("r.subject_kind = 'person' AND r.subject_id = ?", f.Subject.ID)
+		helped.add("h.person_id = ?", f.Subject.ID)
+	default:
+		return nil, stakhanov.FieldErrorf("subject", "subject is required")
+	}
+	for _, w := range []*where{&own, &helped} {
+		if f.GoodID != 0 {
+			w.add("r.good_id = ?", f.GoodID)
+		}
+		if !f.From.IsZero() {
+			w.add("r.date >= ?", f.From)
+		}
+		if !f.To.IsZero() {
+			w.add("r.date <= ?", f.To)
+		}
+	}
+	query := `SELECT r.id, r.subject_kind, r.subject_id, r.good_id, r.date, r.shift, r.produced, r.accepted, r.subject_share, 0
+		FROM reports r` + own.String() + `
+		UNION ALL
+		SELECT r.id, 'person', h.person_id, r.good_id, r.date, r.shift, r.produced, r.accepted, h.share, 1
+		FROM report_helpers h JOIN reports r ON r.id = h.report_id` + helped.String() + `
+		ORDER BY 5, 6, 1`
+	rows, err := db.reader().query(ctx, query, append(own.args, helped.args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stakhanov.Credit
+	for rows.Next() {
+		var c stakhanov.Credit
+		var helpedFlag int
+		if err := rows.Scan(&c.ReportID, &c.Subject.Kind, &c.Subject.ID, &c.GoodID, &c.Date, &c.Shift, &c.Produced, &c.Accepted, &c.Share, &helpedFlag); err != nil {
+			return nil, err
+		}
+		c.Helped = helpedFlag == 1
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
