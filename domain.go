@@ -2,6 +2,8 @@ package stakhanov
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -338,15 +340,45 @@ func (r *Report) Validate() error {
 }
 
 // SameAs reports whether two reports record the same facts, so that a
-// replay under the same idempotency key can be told from a clash.
+// replay under the same idempotency key can be told from a clash. Both must
+// have been validated (shares filled in).
 func (r *Report) SameAs(o *Report) bool {
 	if r.Subject != o.Subject || r.GoodID != o.GoodID || !r.Date.t.Equal(o.Date.t) ||
 		r.Shift != o.Shift || r.Minutes != o.Minutes || r.Produced != o.Produced ||
-		r.Accepted != o.Accepted || r.Corrects != o.Corrects || len(r.Helpers) != len(o.Helpers) ||
-		len(r.Witnesses) != len(o.Witnesses) {
+		r.Accepted != o.Accepted || r.Corrects != o.Corrects || r.Note != o.Note ||
+		!sameShare(r.SubjectShare, o.SubjectShare) {
 		return false
 	}
+	return sameHelpers(r.Helpers, o.Helpers) && sameIDs(r.Witnesses, o.Witnesses)
+}
+
+func sameShare(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func sameHelpers(a, b []Helper) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	shares := make(map[int64]float64, len(a))
+	for _, h := range a {
+		shares[h.PersonID] = *h.Share
+	}
+	for _, h := range b {
+		s, ok := shares[h.PersonID]
+		if !ok || !sameShare(s, *h.Share) {
+			return false
+		}
+	}
 	return true
+}
+
+func sameIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }
 
 // Roles: what a user may do. Each user's role applies within its unit scope.

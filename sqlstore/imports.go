@@ -230,7 +230,9 @@ func sameAsImported(ctx context.Context, q querier, r *stakhanov.Report) error {
 	} else if err != nil {
 		return err
 	}
-	prev.Helpers, prev.Witnesses = r.Helpers, r.Witnesses // compared by figures only
+	if err := loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
+		return err
+	}
 	if !r.SameAs(prev) {
 		return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "key",
 			Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}

@@ -73,7 +73,7 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		return false, err
 	}
 	if prev, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.idem_key = ?", r.Key)); err == nil {
-		if err := db.loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
+		if err := loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
 			return false, err
 		}
 		if !r.SameAs(prev) {
@@ -173,7 +173,7 @@ func personExists(ctx context.Context, q querier, id int64, field string) error 
 }
 
 // loadTeams fills in the helpers and witnesses of reports.
-func (db *DB) loadTeams(ctx context.Context, q querier, rs []*stakhanov.Report) error {
+func loadTeams(ctx context.Context, q querier, rs []*stakhanov.Report) error {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -224,7 +224,7 @@ func (db *DB) FindReportByID(ctx context.Context, id int64) (*stakhanov.Report, 
 	if err != nil {
 		return nil, notFound("report", id, err)
 	}
-	return r, db.loadTeams(ctx, q, []*stakhanov.Report{r})
+	return r, loadTeams(ctx, q, []*stakhanov.Report{r})
 }
 
 func (db *DB) FindReports(ctx context.Context, f stakhanov.ReportFilter) ([]*stakhanov.Report, int, error) {
@@ -258,7 +258,7 @@ func (db *DB) FindReports(ctx context.Context, f stakhanov.ReportFilter) ([]*sta
 	if err != nil {
 		return nil, 0, err
 	}
-	return rs, total, db.loadTeams(ctx, q, rs)
+	return rs, total, loadTeams(ctx, q, rs)
 }
 
 // Credits returns what each subject is credited with: its share of its own

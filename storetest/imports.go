@@ -36,10 +36,19 @@ func testImportReports(t *testing.T, s stakhanov.Store) {
 	if res.Lines != 50 || res.Created != 50 || res.Existing != 0 {
 		t.Fatalf("first import: got %+v", res)
 	}
-	res, err = s.ImportReports(system, rowsOf(shiftReports(t, w, 50)...))
+	again := shiftReports(t, w, 50)
+	again[3].Helpers = []stakhanov.Helper{{PersonID: w.helper1.ID}}
+	res, err = s.ImportReports(system, rowsOf(again...))
 	must(t, err)
 	if res.Created != 0 || res.Existing != 50 {
 		t.Fatalf("second import: got %+v, want 0 created, 50 existing", res)
+	}
+	// The same key with another team is not the same report.
+	other := shiftReports(t, w, 50)
+	other[3].Helpers = []stakhanov.Helper{{PersonID: w.helper2.ID}}
+	_, err = s.ImportReports(system, rowsOf(other...))
+	if e, ok := isImportError(err); !ok || len(e.Lines) != 1 || e.Lines[0].Line != 5 || e.Lines[0].Field != "key" {
+		t.Fatalf("re-import with another helper: got %v, want line 5 refused on its key", err)
 	}
 	_, total, err := s.FindReports(bg, stakhanov.ReportFilter{})
 	must(t, err)

@@ -128,6 +128,10 @@ func testReportIdempotency(t *testing.T, s stakhanov.Store) {
 	clash := report(miner, w.coal, date(t, "1935-08-30"), 1, 9, 9, "same-key")
 	_, err = s.CreateReports(system, []*stakhanov.Report{clash})
 	wantCode(t, err, stakhanov.ECONFLICT, "key")
+	helped := report(miner, w.coal, date(t, "1935-08-30"), 1, 8, 8, "same-key")
+	helped.Helpers = []stakhanov.Helper{{PersonID: w.helper1.ID}}
+	_, err = s.CreateReports(system, []*stakhanov.Report{helped})
+	wantCode(t, err, stakhanov.ECONFLICT, "key")
 	_, total, err := s.FindReports(bg, stakhanov.ReportFilter{})
 	must(t, err)
 	if total != 1 {
