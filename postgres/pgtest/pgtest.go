@@ -21,10 +21,17 @@ import (
 // EnvVar names the variable holding the test server's URL.
 const EnvVar = "STAKHANOV_TEST_POSTGRES"
 
+// RequireVar, when set, turns a missing EnvVar into a failure rather than a
+// skip, so that CI cannot pass without PostgreSQL.
+const RequireVar = "STAKHANOV_REQUIRE_POSTGRES"
+
 // URL returns the test server's URL, or skips the test.
 func URL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(EnvVar)
+	if u == "" && os.Getenv(RequireVar) != "" {
+		t.Fatalf("%s is set but %s is not: CI must run the PostgreSQL tests", RequireVar, EnvVar)
+	}
 	if u == "" {
 		t.Skipf("PostgreSQL tests skipped: set %s to a server URL to run them, e.g. %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable", EnvVar, EnvVar)
 	}
