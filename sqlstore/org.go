@@ -132,7 +132,7 @@ func (db *DB) FindPeople(ctx context.Context, f stakhanov.PersonFilter) ([]*stak
 		w.add("p.unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.UnitID)
 	}
 	if f.Name != "" {
-		w.add("LOWER(p.name) LIKE ?", "%"+strings.ToLower(f.Name)+"%")
+		w.add(`LOWER(p.name) LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(f.Name))+"%")
 	}
 	return list(ctx, db.reader(), personColumns, "people p", w, "p.id", f.Page, func(r *sql.Rows) (*stakhanov.Person, error) { return scanPerson(r) })
 }
@@ -289,4 +289,9 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*stakhanov.User, 
 		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the token is not valid")
 	}
 	return u, err
+}
+
+// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }

@@ -72,6 +72,14 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	if err := r.Validate(); err != nil {
 		return false, err
 	}
+	// Scope first: a replay must not hand a report to someone outside it.
+	unitID, path, err := subjectPath(ctx, q, r.Subject)
+	if err != nil {
+		return false, err
+	}
+	if err := requireScope(who, path, r.Subject.String()); err != nil {
+		return false, err
+	}
 	if prev, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.idem_key = ?", r.Key)); err == nil {
 		if err := loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
 			return false, err
@@ -83,13 +91,6 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		*r = *prev
 		return false, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
-		return false, err
-	}
-	unitID, path, err := subjectPath(ctx, q, r.Subject)
-	if err != nil {
-		return false, err
-	}
-	if err := requireScope(who, path, r.Subject.String()); err != nil {
 		return false, err
 	}
 	if err := goodExists(ctx, q, r.GoodID, "good_id"); err != nil {
@@ -137,7 +138,7 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		r.Subject.Kind, r.Subject.ID, unitID, r.GoodID, r.Date, r.Shift, r.Minutes, r.Produced, r.Accepted,
 		r.SubjectShare, r.Note, r.Key, nullID(r.Corrects), nullID(who.ID), r.CreatedAt)
 	if db.dialect.IsUniqueViolation(err) {
-		return false, stakhanov.Errorf(stakhanov.ECONFLICT, "report %d was corrected at the same moment, or key %q was used: try again", r.Corrects, r.Key)
+		return false, stakhanov.Errorf(stakhanov.ECONFLICT, "another report was written at the same moment with key %q or correcting report %d: try again", r.Key, r.Corrects)
 	} else if err != nil {
 		return false, err
 	}

@@ -53,6 +53,11 @@ func testPeople(t *testing.T, s stakhanov.Store) {
 	if len(named) != 1 || named[0].ID != w.miner.ID {
 		t.Fatalf("people named stakhanov: got %+v", named)
 	}
+	wild, _, err := s.FindPeople(bg, stakhanov.PersonFilter{Name: "%"})
+	must(t, err)
+	if len(wild) != 0 {
+		t.Fatalf("people named %%: got %d, want none (a name is not a pattern)", len(wild))
+	}
 	err = s.CreatePerson(system, &stakhanov.Person{Name: "Nobody", UnitID: 9999})
 	wantCode(t, err, stakhanov.EINVALID, "unit_id")
 	err = s.CreatePerson(system, &stakhanov.Person{UnitID: w.mine.ID})

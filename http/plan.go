@@ -1,0 +1,114 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// Dates and subjects arrive as strings and are parsed here rather than by
+// encoding/json, whose errors from UnmarshalText do not say which field was
+// wrong.
+
+type normInput struct {
+	Subject       string  `json:"subject"`
+	GoodID        int64   `json:"good_id"`
+	Amount        float64 `json:"amount"`
+	EffectiveFrom string  `json:"effective_from"`
+	Reason        string  `json:"reason"`
+}
+
+func (in *normInput) norm() (*stakhanov.Norm, error) {
+	sub, err := parseSubject("subject", in.Subject)
+	if err != nil {
+		return nil, err
+	}
+	from, err := parseDate("effective_from", in.EffectiveFrom)
+	if err != nil {
+		return nil, err
+	}
+	return &stakhanov.Norm{Subject: sub, GoodID: in.GoodID, Amount: in.Amount, EffectiveFrom: from, Reason: in.Reason}, nil
+}
+
+type needInput struct {
+	UnitID   int64   `json:"unit_id"`
+	GoodID   int64   `json:"good_id"`
+	From     string  `json:"from"`
+	To       string  `json:"to"`
+	Quantity float64 `json:"quantity"`
+	Note     string  `json:"note"`
+}
+
+func (in *needInput) need() (*stakhanov.Need, error) {
+	from, err := parseDate("from", in.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := parseDate("to", in.To)
+	if err != nil {
+		return nil, err
+	}
+	return &stakhanov.Need{UnitID: in.UnitID, GoodID: in.GoodID, From: from, To: to, Quantity: in.Quantity, Note: in.Note}, nil
+}
+
+// handleNorms lists norm versions, oldest first per subject and good; with
+// on=DATE only the version in force that day.
+func (s *Server) handleNorms(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	f := stakhanov.NormFilter{Subject: q.subject("subject"), GoodID: q.id("good"), InForceOn: q.date("on"), Page: q.page()}
+	if err := q.check(); err != nil {
+		return err
+	}
+	norms, total, err := s.store.FindNorms(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(norms, total, f.Page))
+}
+
+// handleCreateNorm adds a new version of a subject's norm for a good;
+// earlier versions are kept as they were.
+func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error {
+	var in normInput
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	n, err := in.norm()
+	if err != nil {
+		return err
+	}
+	if err := s.store.CreateNorm(r.Context(), n); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, n)
+}
+
+func (s *Server) handleNeeds(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	f := stakhanov.NeedFilter{UnitID: q.id("unit"), GoodID: q.id("good")}
+	f.From, f.To = q.dates("from", "to")
+	f.Page = q.page()
+	if err := q.check(); err != nil {
+		return err
+	}
+	needs, total, err := s.store.FindNeeds(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(needs, total, f.Page))
+}
+
+func (s *Server) handleCreateNeed(w http.ResponseWriter, r *http.Request) error {
+	var in needInput
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	n, err := in.need()
+	if err != nil {
+		return err
+	}
+	if err := s.store.CreateNeed(r.Context(), n); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, n)
+}

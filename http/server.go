@@ -1,0 +1,237 @@
+// Package http serves Stakhanov's JSON API under /api/v1, described by the
+// OpenAPI document at /api/v1/openapi.json.
+//
+// Every route is listed once, in Server.table, with its method pattern and
+// whether it needs a bearer token. Handlers return an error; one adapter
+// (Server.handle) turns it into a JSON error body with the status that
+// errorStatus assigns to its code.
+package http
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// Config tunes the server.
+type Config struct {
+	// MaxBodyBytes bounds a request body; larger bodies are refused with
+	// 413. Zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+}
+
+// DefaultMaxBodyBytes is the request body limit when Config leaves it zero.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Server is the HTTP API over a store.
+type Server struct {
+	cfg    Config
+	store  stakhanov.Store
+	logger *slog.Logger
+	// now is the clock that picks the default leaderboard window.
+	now     func() time.Time
+	mux     *http.ServeMux
+	routes  []route
+	handler http.Handler
+}
+
+// handlerFunc is a handler that reports failure by returning an error
+// instead of writing it, so that every error is written the same way.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// access says who may call a route.
+type access int
+
+const (
+	// needsToken routes answer only to a valid bearer token.
+	needsToken access = iota
+	// public routes answer anyone; a token, if sent, must still be valid.
+	public
+)
+
+type route struct {
+	method string
+	path   string
+	access access
+	handle handlerFunc
+}
+
+func (rt route) pattern() string { return rt.method + " " + rt.path }
+
+// table lists every route the server answers. The OpenAPI document must
+// describe exactly these (see openapi_test.go).
+func (s *Server) table() []route {
+	return []route{
+		{"GET", "/healthz", public, s.handleHealth},
+		{"GET", "/api/v1/openapi.json", public, s.handleOpenAPI},
+		{"GET", "/api/v1/me", needsToken, s.handleMe},
+
+		{"GET", "/api/v1/units", needsToken, s.handleUnits},
+		{"POST", "/api/v1/units", needsToken, s.handleCreateUnit},
+		{"GET", "/api/v1/units/{id}", needsToken, s.handleUnit},
+
+		{"GET", "/api/v1/people", needsToken, s.handlePeople},
+		{"POST", "/api/v1/people", needsToken, s.handleCreatePerson},
+		{"GET", "/api/v1/people/{id}", needsToken, s.handlePerson},
+
+		{"GET", "/api/v1/goods", needsToken, s.handleGoods},
+		{"POST", "/api/v1/goods", needsToken, s.handleCreateGood},
+		{"GET", "/api/v1/goods/{id}", needsToken, s.handleGood},
+
+		{"GET", "/api/v1/norms", needsToken, s.handleNorms},
+		{"POST", "/api/v1/norms", needsToken, s.handleCreateNorm},
+
+		{"GET", "/api/v1/needs", needsToken, s.handleNeeds},
+		{"POST", "/api/v1/needs", needsToken, s.handleCreateNeed},
+
+		{"GET", "/api/v1/reports", needsToken, s.handleReports},
+		{"POST", "/api/v1/reports", needsToken, s.handleCreateReports},
+		{"GET", "/api/v1/reports/{id}", needsToken, s.handleReport},
+
+		{"GET", "/api/v1/fulfilment", needsToken, s.handleFulfilment},
+		{"GET", "/api/v1/leaderboard", needsToken, s.handleLeaderboard},
+	}
+}
+
+// NewServer returns a server answering from store. A nil logger discards
+// log output.
+func NewServer(cfg Config, store stakhanov.Store, logger *slog.Logger) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, store: store, logger: logger, now: time.Now, mux: http.NewServeMux()}
+	s.routes = s.table()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.pattern(), s.handle(rt))
+	}
+	s.handler = http.HandlerFunc(s.serve)
+	return s
+}
+
+// Handler returns the handler serving every route.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Routes returns every registered pattern, "GET /api/v1/units" and so on.
+func (s *Server) Routes() []string {
+	out := make([]string, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = rt.pattern()
+	}
+	return out
+}
+
+// serve dispatches to the mux, answering in JSON where the mux itself
+// would answer in plain text: no route (404) or the wrong method (405).
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	// Let the mux decide between 404 and 405 and set Allow, then write
+	// our own body instead of its text.
+	rec := &headerRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	if rec.status == http.StatusMethodNotAllowed {
+		if allow := rec.header.Get("Allow"); allow != "" {
+			w.Header().Set("Allow", allow)
+		}
+		s.writeError(w, r, stakhanov.Errorf(codeMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
+		return
+	}
+	s.writeError(w, r, stakhanov.Errorf(stakhanov.ENOTFOUND, "no route for %s %s", r.Method, r.URL.Path))
+}
+
+// headerRecorder keeps the status and headers a handler writes and drops
+// its body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header { return h.header }
+func (h *headerRecorder) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
+	}
+}
+func (h *headerRecorder) Write(b []byte) (int, error) {
+	h.WriteHeader(http.StatusOK)
+	return len(b), nil
+}
+
+// handle adapts a route's handler: it authenticates the caller, runs the
+// handler with the user in the context, and writes any error it returns.
+func (s *Server) handle(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				// A panic is a bug: keep the stack for the log, and give
+				// the client the same answer as any internal error.
+				s.writeError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		ctx, err := s.authenticate(r, rt.access)
+		if err == nil {
+			err = rt.handle(w, r.WithContext(ctx))
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// authenticate returns the request's context carrying the user its bearer
+// token belongs to. The store checks that user's role and scope on every
+// write.
+func (s *Server) authenticate(r *http.Request, a access) (context.Context, error) {
+	ctx := r.Context()
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		if a == public {
+			return ctx, nil
+		}
+		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "this needs a token: send Authorization: Bearer TOKEN")
+	}
+	scheme, token, _ := strings.Cut(header, " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the Authorization header must read Bearer TOKEN")
+	}
+	u, err := s.store.Authenticate(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	return stakhanov.NewContext(ctx, u), nil
+}
+
+// handleHealth reports whether the store answers. It looks up one unit by
+// primary key, the cheapest read there is; "not found" still proves the
+// database works.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.store.FindUnitByID(ctx, 1); err != nil && stakhanov.ErrorCode(err) != stakhanov.ENOTFOUND {
+		s.logger.ErrorContext(ctx, "health check failed", "error", err)
+		// 503 rather than 500 so that load balancers take the instance
+		// out of rotation; the cause stays in the log.
+		return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, stakhanov.UserFromContext(r.Context()))
+}
