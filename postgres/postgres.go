@@ -27,6 +27,7 @@ type dialect struct{}
 
 func (dialect) Name() string             { return "postgres" }
 func (dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+func (dialect) LastInsertID() bool       { return false }
 func (dialect) IsUniqueViolation(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "23505"

@@ -25,6 +25,9 @@ type Dialect interface {
 	Placeholder(n int) string
 	// IsUniqueViolation reports whether err is a unique-constraint error.
 	IsUniqueViolation(err error) bool
+	// LastInsertID reports whether the driver's sql.Result gives the id of
+	// an inserted row.
+	LastInsertID() bool
 }
 
 // DB is a Stakhanov store on a SQL engine. Writes go through write, which

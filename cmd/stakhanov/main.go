@@ -1,0 +1,108 @@
+// Command stakhanov runs the Stakhanov labour-quota and honours system.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}))
+}
+
+// env is what a command may touch of the outside world, so that tests can
+// run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+}
+
+// errUsage marks an error in how a command was called (exit code 2).
+var errUsage = errors.New("usage")
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, e *env) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve the API on a database", cmdServe},
+		{"demo", "create a fresh demo database with the world of 1935 and 2013, and serve it", cmdDemo},
+		{"import", "import reports, norms or people from a CSV file", cmdImport},
+		{"migrate", "bring a database's schema up to date", cmdMigrate},
+		{"user", "add accounts", cmdUser},
+		{"token", "issue bearer tokens", cmdToken},
+		{"version", "print the version", cmdVersion},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Stakhanov: norms, shift output and fulfilment, and the honours that reward it.")
+	fmt.Fprintln(w, "\nUsage: stakhanov COMMAND [flags] [args]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'stakhanov COMMAND -h' for a command's flags.")
+}
+
+// run runs one command line and returns the exit code.
+func run(ctx context.Context, args []string, e *env) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], e)
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintln(e.stderr, err)
+			return 2
+		default:
+			fmt.Fprintln(e.stderr, "stakhanov "+c.name+":", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(e.stderr, "stakhanov: unknown command %q\n\n", args[0])
+	usage(e.stderr)
+	return 2
+}
+
+// newFlags returns a flag set for a command whose -h prints its usage line
+// and flags.
+func newFlags(name, argsUsage, about string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: stakhanov %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// config returns the defaults overlaid with the environment.
+func config(e *env) (Config, error) {
+	return DefaultConfig().FromEnv(e.getenv)
+}

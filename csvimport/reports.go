@@ -1,0 +1,163 @@
+package csvimport
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"iter"
+	"strconv"
+	"strings"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// The columns each kind of file may have. A file's header names them in
+// any order; the documentation of Reports, Norms and People tells which are
+// required and what each holds.
+var (
+	ReportsHeader = []string{"subject", "good", "date", "shift", "produced", "accepted",
+		"helpers", "witnesses", "minutes", "note", "key", "corrects"}
+	NormsHeader  = []string{"subject", "good", "amount", "effective_from", "reason"}
+	PeopleHeader = []string{"code", "name", "profession", "unit"}
+)
+
+// Columns of a reports file, as indexes into ReportsHeader.
+const (
+	rSubject = iota
+	rGood
+	rDate
+	rShift
+	rProduced
+	rAccepted
+	rHelpers
+	rWitnesses
+	rMinutes
+	rNote
+	rKey
+	rCorrects
+)
+
+var reportsKind = newKind(ReportsHeader, "subject", "good", "date", "shift", "produced", "accepted")
+
+// Reports reads a file of shift reports. Columns:
+//
+//	subject    person:ID or unit:ID (required)
+//	good       good id (required)
+//	date       YYYY-MM-DD (required)
+//	shift      1 to 4 (required)
+//	produced   quantity produced (required)
+//	accepted   quantity accepted by quality control (required)
+//	helpers    person ids separated by ';', each optionally with its share
+//	           of the output: "12;13" or "12:0.25;13:0.25"
+//	witnesses  person ids separated by ';'
+//	minutes    length of the shift in minutes
+//	note       free text
+//	key        idempotency key; when empty, DerivedKey's
+//	corrects   id of the report this one corrects
+//
+// Only the first six columns must be in the header; an empty value in an
+// optional column means none (no helpers, no key, ...).
+func Reports(r io.Reader) iter.Seq[stakhanov.ImportRow[stakhanov.Report]] {
+	return rows(r, &reportsKind, parseReport)
+}
+
+func parseReport(l *line) *stakhanov.Report {
+	rep := &stakhanov.Report{
+		Subject:  l.subject(rSubject),
+		GoodID:   l.id(rGood, true),
+		Date:     l.date(rDate),
+		Shift:    l.integer(rShift, true),
+		Produced: l.number(rProduced, true),
+		Accepted: l.number(rAccepted, true),
+		Minutes:  l.integer(rMinutes, false),
+		Note:     l.raw(rNote),
+		Key:      l.value(rKey),
+		Corrects: l.id(rCorrects, false),
+	}
+	if v := l.value(rHelpers); v != "" {
+		rep.Helpers = parseHelpers(l, v)
+	}
+	if v := l.value(rWitnesses); v != "" {
+		rep.Witnesses = parseIDs(l, rWitnesses, v)
+	}
+	if rep.Key == "" && len(l.errs) == 0 {
+		rep.Key = DerivedKey(rep)
+	}
+	return rep
+}
+
+// parseHelpers reads "12;13" or "12:0.25;13:0.25". Whether the shares are
+// given for all or none and add up to less than 1 is the store's check.
+func parseHelpers(l *line, v string) []stakhanov.Helper {
+	var hs []stakhanov.Helper
+	for part := range strings.SplitSeq(v, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		id, share, hasShare := strings.Cut(part, ":")
+		n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
+		if err != nil || n <= 0 {
+			l.fail(rHelpers, "%q is not a helper: write a person id, or a person id and a share, e.g. 12 or 12:0.25", part)
+			continue
+		}
+		h := stakhanov.Helper{PersonID: n}
+		if hasShare {
+			f, ok := parseNumber(strings.TrimSpace(share))
+			if !ok {
+				l.fail(rHelpers, "%q is not a helper: the share after ':' must be a number, e.g. 12:0.25", part)
+				continue
+			}
+			h.Share = &f
+		}
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+// parseIDs reads person ids separated by ';'.
+func parseIDs(l *line, c int, v string) []int64 {
+	var ids []int64
+	for part := range strings.SplitSeq(v, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || n <= 0 {
+			l.fail(c, "%q is not a person id: write positive whole numbers separated by ';'", part)
+			continue
+		}
+		ids = append(ids, n)
+	}
+	return ids
+}
+
+// DerivedKey is the idempotency key of a report read from a line with no
+// key: "csv:" and 32 hex digits of a SHA-256 over its subject, good, date
+// and shift (and the report it corrects, if any). Importing the same file
+// again thus adds nothing, and a second line for the same subject, good
+// and shift with other figures is refused by the store as a conflict.
+// Values are hashed in their canonical form, so "person:012" and
+// "person:12" give the same key.
+func DerivedKey(r *stakhanov.Report) string {
+	var buf [128]byte
+	b := append(buf[:0], r.Subject.Kind...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, r.Subject.ID, 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, r.GoodID, 10)
+	b = append(b, '|')
+	b = r.Date.Time().AppendFormat(b, "2006-01-02")
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(r.Shift), 10)
+	if r.Corrects != 0 {
+		b = append(b, "|corrects:"...)
+		b = strconv.AppendInt(b, r.Corrects, 10)
+	}
+	sum := sha256.Sum256(b)
+	var out [4 + 32]byte
+	copy(out[:], "csv:")
+	hex.Encode(out[4:], sum[:16])
+	return string(out[:])
+}
