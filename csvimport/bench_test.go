@@ -201,7 +201,9 @@ func loadWithSQLite3(b *testing.B, sqlite3, dir, file string, unit int64, n int)
 	})
 	db := filepath.Join(dir, "sqlite3.db")
 	shell(b, sqlite3, db, "PRAGMA journal_mode=WAL;\n"+reportsTable)
+	// The same pragmas as the store's connection (sqlite/sqlite.go).
 	script := fmt.Sprintf(`PRAGMA synchronous=FULL;
+PRAGMA cache_size=-65536;
 CREATE TEMP TABLE staging AS SELECT %[1]s FROM main.reports WHERE 0;
 .import --csv --schema temp %[2]s staging
 INSERT INTO main.reports (%[1]s) SELECT %[3]s FROM temp.staging;

@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/stakhanov/stakhanov"
 )
 
 func main() {
@@ -42,6 +44,8 @@ func commands() []command {
 		{"serve", "serve the API on a database", cmdServe},
 		{"demo", "create a fresh demo database with the world of 1935 and 2013, and serve it", cmdDemo},
 		{"import", "import reports, norms or people from a CSV file", cmdImport},
+		{"candidates", "list who qualifies now for an award", cmdCandidates},
+		{"decree", "sign a drafted decree", cmdDecree},
 		{"migrate", "bring a database's schema up to date", cmdMigrate},
 		{"user", "add accounts", cmdUser},
 		{"token", "issue bearer tokens", cmdToken},
@@ -81,7 +85,7 @@ func run(ctx context.Context, args []string, e *env) int {
 			fmt.Fprintln(e.stderr, err)
 			return 2
 		default:
-			fmt.Fprintln(e.stderr, "stakhanov "+c.name+":", err)
+			fmt.Fprintln(e.stderr, "stakhanov "+c.name+":", describe(err))
 			return 1
 		}
 	}
@@ -105,4 +109,17 @@ func newFlags(name, argsUsage, about string, e *env) *flag.FlagSet {
 // config returns the defaults overlaid with the environment.
 func config(e *env) (Config, error) {
 	return DefaultConfig().FromEnv(e.getenv)
+}
+
+// describe says what went wrong in the user's terms: an application error's
+// message (and field), any other error as it is.
+func describe(err error) string {
+	var e *stakhanov.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	if e.Field != "" {
+		return e.Field + ": " + e.Message
+	}
+	return e.Message
 }
