@@ -11,6 +11,8 @@ import (
 // Writes take the acting user from the context (NewContext) and check its
 // role and unit scope; a write without a user is refused. Reads need no user.
 type Store interface {
+	HonoursStore
+
 	CreateUnit(ctx context.Context, u *Unit) error
 	FindUnitByID(ctx context.Context, id int64) (*Unit, error)
 	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, int, error)

@@ -36,6 +36,20 @@ func Run(t *testing.T, open Opener) {
 		{"ImportReports", testImportReports},
 		{"ImportRefusesBadFile", testImportRefusesBadFile},
 		{"ImportNormsAndPeople", testImportNormsAndPeople},
+		{"Awards", testAwards},
+		{"HonoursFullPath", testHonoursFullPath},
+		{"SelfRecommendation", testSelfRecommendation},
+		{"SecondRecommendation", testSecondRecommendation},
+		{"VoteByEnterpriseMember", testVoteByEnterpriseMember},
+		{"VoteByCandidate", testVoteByCandidate},
+		{"VoteByRecommender", testVoteByRecommender},
+		{"SecondHeroOfLabourRF", testSecondHeroOfLabourRF},
+		{"AbolishedAward", testAbolishedAward},
+		{"CompanionAndRepeat", testCompanionAndRepeat},
+		{"Revocation", testRevocation},
+		{"Prerequisites", testPrerequisites},
+		{"NominationRuleNotMet", testNominationRuleNotMet},
+		{"HonoursRoles", testHonoursRoles},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,411 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+const decreeColumns = `d.id, d.number, d.date, d.authority, d.kind, COALESCE(d.created_by, 0), d.created_at, s.signed_at, COALESCE(s.signed_by, 0)`
+
+const decreeFrom = `decrees d LEFT JOIN decree_signatures s ON s.decree_id = d.id`
+
+func scanDecree(row interface{ Scan(...any) error }) (*stakhanov.Decree, error) {
+	d := &stakhanov.Decree{}
+	var signedAt sql.NullTime
+	err := row.Scan(&d.ID, &d.Number, &d.Date, &d.Authority, &d.Kind, &d.CreatedBy, &d.CreatedAt, &signedAt, &d.SignedBy)
+	if err != nil {
+		return nil, err
+	}
+	if signedAt.Valid {
+		t := signedAt.Time
+		d.SignedAt = &t
+	}
+	return d, nil
+}
+
+// CreateDecree drafts a decree (authority or admin). Eligibility is
+// checked when it is signed; here only that what it names exists.
+func (db *DB) CreateDecree(ctx context.Context, d *stakhanov.Decree) error {
+	who, err := actor(ctx, stakhanov.RoleAuthority, stakhanov.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(q querier) error {
+		for i, e := range d.Entries {
+			field := fmt.Sprintf("entries[%d]", i)
+			var ok bool
+			var err error
+			var ref int64
+			switch d.Kind {
+			case stakhanov.DecreeConfer:
+				field, ref = field+".nomination_id", e.NominationID
+				ok, err = exists(ctx, q, "nominations WHERE id = ?", e.NominationID)
+			case stakhanov.DecreeRevoke:
+				field, ref = field+".conferral_id", e.ConferralID
+				ok, err = exists(ctx, q, "conferrals WHERE id = ?", e.ConferralID)
+			case stakhanov.DecreeRecord:
+				field, ref = field+".award_id", e.AwardID
+				ok, err = exists(ctx, q, "awards WHERE id = ?", e.AwardID)
+				if err == nil && ok {
+					_, err = candidateExists(ctx, q, e.Recipient, fmt.Sprintf("entries[%d].recipient", i))
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if !ok {
+				what := strings.TrimSuffix(field[strings.LastIndex(field, ".")+1:], "_id")
+				return stakhanov.FieldErrorf(field, "%s %d not found", what, ref)
+			}
+		}
+		d.CreatedBy, d.CreatedAt = who.ID, db.now().UTC()
+		d.SignedAt, d.SignedBy, d.Conferrals = nil, 0, nil
+		d.ID, err = q.insert(ctx, `INSERT INTO decrees (number, date, authority, kind, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			d.Number, d.Date, d.Authority, d.Kind, nullID(who.ID), d.CreatedAt)
+		if db.dialect.IsUniqueViolation(err) {
+			return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "number", Message: fmt.Sprintf("%s has already issued a decree numbered %q", d.Authority, d.Number)}
+		} else if err != nil {
+			return err
+		}
+		for i, e := range d.Entries {
+			var kind any
+			if !e.Recipient.IsZero() {
+				kind = e.Recipient.Kind
+			}
+			if _, err := q.exec(ctx, `INSERT INTO decree_entries (decree_id, position, nomination_id, conferral_id, grounds, award_id, recipient_kind, recipient_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				d.ID, i, nullID(e.NominationID), nullID(e.ConferralID), e.Grounds, nullID(e.AwardID), kind, nullID(e.Recipient.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func findDecree(ctx context.Context, q querier, id int64) (*stakhanov.Decree, error) {
+	d, err := scanDecree(q.queryRow(ctx, "SELECT "+decreeColumns+" FROM "+decreeFrom+" WHERE d.id = ?", id))
+	if err != nil {
+		return nil, notFound("decree", id, err)
+	}
+	if err := fillDecree(ctx, q, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// fillDecree reads a decree's entries and the conferrals it made.
+func fillDecree(ctx context.Context, q querier, d *stakhanov.Decree) error {
+	rows, err := q.query(ctx, `SELECT COALESCE(nomination_id, 0), COALESCE(conferral_id, 0), grounds, COALESCE(award_id, 0),
+		COALESCE(recipient_kind, ''), COALESCE(recipient_id, 0) FROM decree_entries WHERE decree_id = ? ORDER BY position`, d.ID)
+	if err != nil {
+		return err
+	}
+	d.Entries = []stakhanov.DecreeEntry{}
+	for rows.Next() {
+		var e stakhanov.DecreeEntry
+		if err := rows.Scan(&e.NominationID, &e.ConferralID, &e.Grounds, &e.AwardID, &e.Recipient.Kind, &e.Recipient.ID); err != nil {
+			rows.Close()
+			return err
+		}
+		d.Entries = append(d.Entries, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	d.Conferrals, err = ids(ctx, q, `SELECT id FROM conferrals WHERE decree_id = ? ORDER BY id`, d.ID)
+	return err
+}
+
+func ids(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) FindDecreeByID(ctx context.Context, id int64) (*stakhanov.Decree, error) {
+	return findDecree(ctx, db.reader(), id)
+}
+
+func (db *DB) FindDecrees(ctx context.Context, f stakhanov.DecreeFilter) ([]*stakhanov.Decree, int, error) {
+	q := db.reader()
+	w := &where{}
+	if f.Kind != "" {
+		w.add("d.kind = ?", f.Kind)
+	}
+	out, total, err := list(ctx, q, decreeColumns, decreeFrom, w, "d.date, d.id", f.Page, func(r *sql.Rows) (*stakhanov.Decree, error) { return scanDecree(r) })
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, d := range out {
+		if err := fillDecree(ctx, q, d); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
+// holding counts what a recipient holds while a decree is checked: the
+// unrevoked conferrals in the database plus those the decree's earlier
+// entries make.
+type holding struct {
+	ctx     context.Context
+	q       querier
+	planned map[holdKey]int
+}
+
+type holdKey struct {
+	who   stakhanov.Subject
+	award int64
+}
+
+func (h *holding) held(who stakhanov.Subject, award int64) (int, error) {
+	var n int
+	err := h.q.queryRow(h.ctx, `SELECT COUNT(*) FROM conferrals c WHERE c.award_id = ? AND c.recipient_kind = ? AND c.recipient_id = ?
+		AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.conferral_id = c.id)`, award, who.Kind, who.ID).Scan(&n)
+	return n + h.planned[holdKey{who, award}], err
+}
+
+// plannedConferral is one conferral a decree will make.
+type plannedConferral struct {
+	award      *stakhanov.Award
+	recipient  stakhanov.Subject
+	nomination *stakhanov.Nomination
+	times      int
+	companions []*plannedConferral
+}
+
+// SignDecree checks every entry and, if all pass, signs the decree and
+// makes its conferrals (with companions) or revocations, all in one
+// transaction. If any entry fails, nothing is written and the error lists
+// every failing entry.
+func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, error) {
+	who, err := actor(ctx, stakhanov.RoleAuthority, stakhanov.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	err = db.inTx(ctx, func(q querier) error {
+		d, err := findDecree(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if d.SignedAt != nil {
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "decree %s was signed already, on %s", d.Number, d.SignedAt.UTC().Format(time.DateOnly))
+		}
+		awards := map[int64]*stakhanov.Award{}
+		award := func(id int64) (*stakhanov.Award, error) {
+			if a, ok := awards[id]; ok {
+				return a, nil
+			}
+			a, err := findAward(ctx, q, id)
+			if err != nil {
+				return nil, err
+			}
+			awards[id] = a
+			return a, nil
+		}
+		h := &holding{ctx: ctx, q: q, planned: map[holdKey]int{}}
+		var problems []string
+		first := -1
+		var plans []*plannedConferral
+		seenNomination, seenConferral := map[int64]bool{}, map[int64]bool{}
+		for i, e := range d.Entries {
+			var why []string
+			switch d.Kind {
+			case stakhanov.DecreeRevoke:
+				var revoked int
+				err := q.queryRow(ctx, `SELECT COUNT(r.conferral_id) FROM conferrals c LEFT JOIN revocations r ON r.conferral_id = c.id WHERE c.id = ? GROUP BY c.id`,
+					e.ConferralID).Scan(&revoked)
+				switch {
+				case err == sql.ErrNoRows:
+					why = append(why, fmt.Sprintf("conferral %d not found", e.ConferralID))
+				case err != nil:
+					return err
+				case revoked > 0:
+					why = append(why, fmt.Sprintf("conferral %d is revoked already", e.ConferralID))
+				case seenConferral[e.ConferralID]:
+					why = append(why, fmt.Sprintf("conferral %d is revoked by an earlier entry", e.ConferralID))
+				}
+				seenConferral[e.ConferralID] = true
+			case stakhanov.DecreeConfer, stakhanov.DecreeRecord:
+				p := &plannedConferral{}
+				if d.Kind == stakhanov.DecreeConfer {
+					n, err := findNomination(ctx, q, e.NominationID)
+					if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
+						why = append(why, fmt.Sprintf("nomination %d not found", e.NominationID))
+						break
+					} else if err != nil {
+						return err
+					}
+					if seenNomination[n.ID] {
+						why = append(why, fmt.Sprintf("nomination %d is named by an earlier entry", n.ID))
+					}
+					seenNomination[n.ID] = true
+					if n.State != stakhanov.NominationApproved {
+						why = append(why, fmt.Sprintf("nomination %d is %s, not approved", n.ID, n.State))
+					}
+					p.nomination, p.recipient = n, n.Candidate
+					if p.award, err = award(n.AwardID); err != nil {
+						return err
+					}
+				} else {
+					p.recipient = e.Recipient
+					if _, err := candidateExists(ctx, q, e.Recipient, "recipient"); stakhanov.ErrorCode(err) == stakhanov.EINVALID {
+						why = append(why, fmt.Sprintf("recipient %s not found", e.Recipient))
+					} else if err != nil {
+						return err
+					}
+					p.award, err = award(e.AwardID)
+					if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
+						why = append(why, fmt.Sprintf("award %d not found", e.AwardID))
+						break
+					} else if err != nil {
+						return err
+					}
+				}
+				a := p.award
+				if !a.InForceOn(d.Date) {
+					span := "established " + a.Established.String()
+					if !a.Abolished.IsZero() {
+						span += ", abolished " + a.Abolished.String()
+					}
+					why = append(why, fmt.Sprintf("%s was not in force on %s (%s)", a.Name, d.Date, span))
+				}
+				held, err := h.held(p.recipient, a.ID)
+				if err != nil {
+					return err
+				}
+				if a.Rules.MaxTimes > 0 && held >= a.Rules.MaxTimes {
+					why = append(why, fmt.Sprintf("%s already holds %s %d time(s); it may be held at most %d", p.recipient, a.Name, held, a.Rules.MaxTimes))
+				}
+				for _, pre := range a.Rules.Prerequisites {
+					pa, err := award(pre)
+					if err != nil {
+						return err
+					}
+					n, err := h.held(p.recipient, pre)
+					if err != nil {
+						return err
+					}
+					if n == 0 {
+						why = append(why, fmt.Sprintf("%s does not hold %s, which must come first", p.recipient, pa.Name))
+					}
+				}
+				if len(why) > 0 {
+					break
+				}
+				p.times = held + 1
+				h.planned[holdKey{p.recipient, a.ID}]++
+				for _, cid := range a.Rules.Companions {
+					ca, err := award(cid)
+					if err != nil {
+						return err
+					}
+					n, err := h.held(p.recipient, cid)
+					if err != nil {
+						return err
+					}
+					p.companions = append(p.companions, &plannedConferral{award: ca, recipient: p.recipient, nomination: p.nomination, times: n + 1})
+					h.planned[holdKey{p.recipient, cid}]++
+				}
+				plans = append(plans, p)
+			}
+			if len(why) > 0 {
+				if first < 0 {
+					first = i
+				}
+				problems = append(problems, fmt.Sprintf("entries[%d]: %s", i, strings.Join(why, ", ")))
+			}
+		}
+		if len(problems) > 0 {
+			return &stakhanov.Error{Code: stakhanov.EINVALID, Field: fmt.Sprintf("entries[%d]", first),
+				Message: fmt.Sprintf("decree %s cannot be signed: %s", d.Number, strings.Join(problems, "; "))}
+		}
+		now := db.now().UTC()
+		_, err = q.exec(ctx, `INSERT INTO decree_signatures (decree_id, signed_at, signed_by) VALUES (?, ?, ?)`, d.ID, now, nullID(who.ID))
+		if db.dialect.IsUniqueViolation(err) {
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "decree %s was signed at the same moment by someone else", d.Number)
+		} else if err != nil {
+			return err
+		}
+		if d.Kind == stakhanov.DecreeRevoke {
+			for _, e := range d.Entries {
+				_, err := q.exec(ctx, `INSERT INTO revocations (conferral_id, decree_id, grounds, date, created_at) VALUES (?, ?, ?, ?, ?)`,
+					e.ConferralID, d.ID, e.Grounds, d.Date, now)
+				if db.dialect.IsUniqueViolation(err) {
+					return stakhanov.Errorf(stakhanov.ECONFLICT, "conferral %d was revoked at the same moment by another decree", e.ConferralID)
+				} else if err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, p := range plans {
+			main, err := db.insertConferral(ctx, q, d, p, 0, now)
+			if err != nil {
+				return err
+			}
+			for _, c := range p.companions {
+				if _, err := db.insertConferral(ctx, q, d, c, main, now); err != nil {
+					return err
+				}
+			}
+			if p.nomination != nil {
+				if err := db.appendEvent(ctx, q, p.nomination.ID, stakhanov.NominationConferred, p.nomination.Stage,
+					fmt.Sprintf("conferred by decree %s of %s", d.Number, d.Date), who.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindDecreeByID(ctx, id)
+}
+
+// insertConferral writes one conferral with the award's next serial
+// number.
+func (db *DB) insertConferral(ctx context.Context, q querier, d *stakhanov.Decree, p *plannedConferral, companionOf int64, now time.Time) (int64, error) {
+	var serial int
+	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(serial), 0) + 1 FROM conferrals WHERE award_id = ?`, p.award.ID).Scan(&serial); err != nil {
+		return 0, err
+	}
+	brings := ""
+	for _, b := range p.award.Rules.RepeatBrings {
+		if b.Times == p.times {
+			brings = b.Brings
+		}
+	}
+	var nomID int64
+	if p.nomination != nil {
+		nomID = p.nomination.ID
+	}
+	id, err := q.insert(ctx, `INSERT INTO conferrals (award_id, recipient_kind, recipient_id, decree_id, nomination_id, serial, date, times, brings, companion_of, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.award.ID, p.recipient.Kind, p.recipient.ID, d.ID, nullID(nomID), serial, d.Date, p.times, brings, nullID(companionOf), now)
+	if db.dialect.IsUniqueViolation(err) {
+		return 0, stakhanov.Errorf(stakhanov.ECONFLICT, "another decree conferred %s at the same moment; try again", p.award.Name)
+	}
+	return id, err
+}
