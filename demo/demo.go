@@ -1,11 +1,18 @@
 // Package demo fills a fresh store with the world of the seed articles, for
 // `stakhanov demo`: Alexei Stakhanov's mine in 1935, with his record shift
 // and his 227-tonne claim, and the five people made Heroes of Labour of the
-// Russian Federation on 1 May 2013.
+// Russian Federation on 1 May 2013. With them come the award catalogue
+// (Hero of Labour, Hero of Socialist Labour, the Order of Lenin, Hero of
+// Labour of the Russian Federation), the committees, the Heroes of Socialist
+// Labour the articles name, and the May Day 2013 ceremony played through
+// the store from candidacy to presentation (honours.go).
 //
 // Everything is written through the store's ordinary methods, as the users
 // who would write it: units, people, goods and accounts by the operator
-// (stakhanov.System), norms by a planner, shift reports by a foreman.
+// (stakhanov.System), norms by a planner, shift reports by a foreman, the
+// awards and recommendations by the demo admin, nominations by the demo
+// nominator, votes by committee members, decrees by the demo authority and
+// the ceremony by the demo registrar.
 //
 // Sources, and what is not from them:
 //
@@ -69,6 +76,26 @@ type World struct {
 	// neurosurgeon, the farm machine operator ("agronomist") and the
 	// conductor.
 	Honoured2013 []int64
+	// Recommenders2013 are, for each of Honoured2013, the two colleagues
+	// whose letters support the nomination.
+	Recommenders2013 [][]int64
+
+	// Awards is the demo's award catalogue (see honours.go).
+	Awards Awards
+	// Committee holds the accounts of the committee members of Hero of
+	// Labour of the Russian Federation, stage by stage, each with a token.
+	// The demo committee account (also in Accounts) sits on the last stage.
+	Committee [][]Account
+	// Conflicted names the committee account that belongs to Melnik's mine:
+	// it sits on the first stage but may not vote on his nomination.
+	Conflicted string
+	// Shostakovich and Kalashnikov are the known Heroes of Socialist Labour
+	// the seed article names; HistoricDecrees are the signed record decrees
+	// that enter their titles, in date order.
+	Shostakovich, Kalashnikov int64
+	HistoricDecrees           []int64
+	// MayDay is what PlayMayDay2013 did; empty after SeedBase.
+	MayDay MayDay
 }
 
 // Professions of the people of the demo, for callers and tests.
@@ -92,28 +119,47 @@ const batchSize = 250
 // planner and foremen of the 2013 enterprises.
 var otherUsers = []string{"planner-2013", "foreman-kotinskaya", "foreman-trekhgorny", "foreman-rossiya-agro"}
 
-// Seed fills a fresh, empty store with the demo world. now is the moment of
-// seeding; every date of the demo lies in the past (1935, 2012-2013), so
-// nothing in it depends on now.
+// Seed fills a fresh, empty store with the demo world and plays the May Day
+// 2013 ceremony in it (SeedBase, then PlayMayDay2013), so that the registry
+// shows the five Heroes of Labour of 1 May 2013. now is the moment of
+// seeding; every date of the demo lies in the past (1935, 1958-1976,
+// 2012-2013), so nothing in it depends on now.
 //
 // Seed refuses, with ECONFLICT and before writing anything, a store that
 // holds units or goods or a user with a demo account's name. It is not one
 // transaction: if a write fails midway, what was written stays, so start
 // again from a fresh store.
 func Seed(ctx context.Context, s stakhanov.Store, now time.Time) (*World, error) {
+	w, err := SeedBase(ctx, s, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := PlayMayDay2013(ctx, s, w); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return w, nil
+}
+
+// SeedBase fills a fresh, empty store with the demo world as Seed does, but
+// leaves the May Day 2013 ceremony to be played: the award catalogue, the
+// committees and the historical Heroes of Socialist Labour are there, the
+// Heroes of Labour of 2013 are not yet nominated.
+func SeedBase(ctx context.Context, s stakhanov.Store, now time.Time) (*World, error) {
 	_ = now
 	if err := requireEmpty(ctx, s); err != nil {
 		return nil, err
 	}
 	b := &builder{ctx: ctx, s: s, sys: stakhanov.NewContext(ctx, stakhanov.System),
 		// A fixed seed: every run makes the same world.
-		rng: rand.New(rand.NewPCG(1935, 831))}
+		rng:   rand.New(rand.NewPCG(1935, 831)),
+		roles: map[string]*stakhanov.User{}}
 	w := &World{}
 	t35 := b.world1935(w)
 	t13 := b.world2013(w)
 	b.accounts(w, t35, t13)
 	b.shifts1935(w, t35)
 	b.shifts2013(w, t13)
+	b.honours(w, t13)
 	if b.err != nil {
 		return nil, fmt.Errorf("demo: %w", b.err)
 	}
@@ -132,7 +178,7 @@ func requireEmpty(ctx context.Context, s stakhanov.Store) error {
 	} else if n > 0 {
 		return stakhanov.Errorf(stakhanov.ECONFLICT, "the store already holds %d goods: the demo needs a fresh, empty store", n)
 	}
-	for _, name := range append(append([]string{}, stakhanov.Roles...), otherUsers...) {
+	for _, name := range demoUserNames() {
 		_, err := s.FindUserByName(ctx, name)
 		if err == nil {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "the store already has a user %q: the demo needs a fresh, empty store", name)
@@ -151,6 +197,8 @@ type builder struct {
 	sys context.Context
 	rng *rand.Rand
 	err error
+	// roles holds the demo account of each role.
+	roles map[string]*stakhanov.User
 }
 
 func (b *builder) fail(err error, what string) {
@@ -315,10 +363,11 @@ func (b *builder) world1935(w *World) *people1935 {
 
 // people2013 is the Russian Federation of 2013.
 type people2013 struct {
-	ministry                 int64
-	kotinskaya, plant, farm  int64
-	melnik, chumanov, konnov int64
-	parts, beet              int64
+	ministry                    int64
+	kotinskaya, plant, farm     int64
+	brigade, institute, theatre int64
+	melnik, chumanov, konnov    int64
+	parts, beet                 int64
 }
 
 // world2013 builds the five Heroes of Labour of 1 May 2013 and their
@@ -330,17 +379,17 @@ func (b *builder) world2013(w *World) *people2013 {
 	// the Ministry of Culture); the demo groups them under one ministry.
 	t.ministry = b.unit(0, stakhanov.UnitMinistry, "Ministry of Labour and Social Protection of the Russian Federation")
 	t.kotinskaya = b.unit(t.ministry, stakhanov.UnitEnterprise, "Kotinskaya mine (SUEK-Kuzbass), Kiselyovsk, Kemerovo region")
-	melnikBrigade := b.unit(t.kotinskaya, stakhanov.UnitCollective, "Melnik's stoping brigade")
+	t.brigade = b.unit(t.kotinskaya, stakhanov.UnitCollective, "Melnik's stoping brigade")
 	t.plant = b.unit(t.ministry, stakhanov.UnitEnterprise, "Instrument-Making Plant, Trekhgorny, Chelyabinsk region")
-	burdenko := b.unit(t.ministry, stakhanov.UnitEnterprise, "N. N. Burdenko Institute of Neurosurgery, Moscow")
+	t.institute = b.unit(t.ministry, stakhanov.UnitEnterprise, "N. N. Burdenko Institute of Neurosurgery, Moscow")
 	t.farm = b.unit(t.ministry, stakhanov.UnitEnterprise, "Rossiya-Agro, Gribanovsky district, Voronezh region")
-	mariinsky := b.unit(t.ministry, stakhanov.UnitEnterprise, "Mariinsky Theatre, St Petersburg")
+	t.theatre = b.unit(t.ministry, stakhanov.UnitEnterprise, "Mariinsky Theatre, St Petersburg")
 
-	t.melnik = b.person(melnikBrigade, "Vladimir Melnik", ProfessionMiner2013)
+	t.melnik = b.person(t.brigade, "Vladimir Melnik", ProfessionMiner2013)
 	t.chumanov = b.person(t.plant, "Konstantin Chumanov", ProfessionTurner)
-	konovalov := b.person(burdenko, "Alexander Konovalov", ProfessionSurgeon)
+	konovalov := b.person(t.institute, "Alexander Konovalov", ProfessionSurgeon)
 	t.konnov = b.person(t.farm, "Yuri Konnov", ProfessionMechanizer)
-	gergiev := b.person(mariinsky, "Valery Gergiev", ProfessionConductor)
+	gergiev := b.person(t.theatre, "Valery Gergiev", ProfessionConductor)
 	w.Honoured2013 = []int64{t.melnik, t.chumanov, konovalov, t.konnov, gergiev}
 
 	t.parts = b.good("machined parts", "pieces")
@@ -376,6 +425,7 @@ func (b *builder) accounts(w *World, t35 *people1935, t13 *people2013) {
 		token, err := b.s.CreateToken(b.sys, u.ID)
 		b.fail(err, "token for "+role)
 		w.Accounts = append(w.Accounts, Account{Role: role, Name: u.Name, Token: token, UnitID: unit, PersonID: person})
+		b.roles[role] = u
 		switch role {
 		case stakhanov.RolePlanner:
 			t35.planner = u
