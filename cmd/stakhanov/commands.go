@@ -160,15 +160,7 @@ func cmdImport(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer s.Close()
-	var who *stakhanov.User
-	switch {
-	case *token != "":
-		who, err = s.Authenticate(ctx, *token)
-	case *userName != "":
-		who, err = s.FindUserByName(ctx, *userName)
-	default:
-		return fmt.Errorf("%w: say who imports, with -token (or STAKHANOV_TOKEN) or -user", errUsage)
-	}
+	who, err := actingUser(ctx, s, *token, *userName)
 	if err != nil {
 		return err
 	}
