@@ -317,7 +317,7 @@ type DecreeEntry struct {
 	ConferralID  int64   `json:"conferral_id,omitempty"`
 	Grounds      string  `json:"grounds,omitempty"`
 	AwardID      int64   `json:"award_id,omitempty"`
-	Recipient    Subject `json:"recipient,omitempty"`
+	Recipient    Subject `json:"recipient,omitzero"`
 }
 
 // Revocation grounds.

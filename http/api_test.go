@@ -555,7 +555,7 @@ func TestLeaderboard(t *testing.T) {
 
 func TestNoRoute(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, e *env) {
-		e.do("GET", "/api/v1/awards", e.admin, nil).wantError(t, http.StatusNotFound, stakhanov.ENOTFOUND, "")
+		e.do("GET", "/api/v1/nowhere", e.admin, nil).wantError(t, http.StatusNotFound, stakhanov.ENOTFOUND, "")
 		res := e.do("DELETE", "/api/v1/units", e.admin, nil)
 		res.wantError(t, http.StatusMethodNotAllowed, "method_not_allowed", "")
 		if allow := res.header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "POST") {

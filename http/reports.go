@@ -253,7 +253,7 @@ func (s *Server) handleLeaderboard(w http.ResponseWriter, r *http.Request) error
 			period = stakhanov.PeriodMonth
 		}
 		var err error
-		if _, from, to, err = stakhanov.PeriodOf(period, stakhanov.DateOf(s.now()), 1); err != nil {
+		if _, from, to, err = stakhanov.PeriodOf(period, s.today(), 1); err != nil {
 			return err
 		}
 	}

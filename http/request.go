@@ -2,8 +2,10 @@ package http
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -90,9 +92,145 @@ func decode(raw json.RawMessage, v any, prefix string) error {
 		if n, err := strconv.Unquote(name); err == nil {
 			name = n
 		}
+		// encoding/json names the field but not where it is: find its
+		// path, insignia.colour rather than colour.
+		if path, ok := unknownFieldPath(raw, reflect.TypeOf(v), name); ok {
+			name = path
+		}
 		return stakhanov.FieldErrorf(prefix+name, "unknown field %q", prefix+name)
 	}
 	return stakhanov.Errorf(stakhanov.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// unknownFieldPath finds the first member called name that t has no field
+// for, walking the JSON in raw against the type it was decoded into, and
+// returns its path: rules.stages[0].colour.
+func unknownFieldPath(raw json.RawMessage, t reflect.Type, name string) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if pt := reflect.PointerTo(t); pt.Implements(jsonUnmarshaler) || pt.Implements(textUnmarshaler) {
+		return "", false
+	}
+	join := func(parent, child string) string {
+		if strings.HasPrefix(child, "[") {
+			return parent + child
+		}
+		return parent + "." + child
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		members, ok := objectMembers(raw)
+		if !ok {
+			return "", false
+		}
+		fields := jsonFields(t, nil)
+		for _, m := range members {
+			ft, ok := fields[m.key]
+			if !ok {
+				// encoding/json also matches names without regard to case.
+				for k, v := range fields {
+					if strings.EqualFold(k, m.key) {
+						ft, ok = v, true
+						break
+					}
+				}
+			}
+			if !ok {
+				if m.key == name {
+					return m.key, true
+				}
+				continue
+			}
+			if sub, found := unknownFieldPath(m.value, ft, name); found {
+				return join(m.key, sub), true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		var elems []json.RawMessage
+		if json.Unmarshal(raw, &elems) != nil {
+			return "", false
+		}
+		for i, el := range elems {
+			if sub, found := unknownFieldPath(el, t.Elem(), name); found {
+				return join(fmt.Sprintf("[%d]", i), sub), true
+			}
+		}
+	}
+	return "", false
+}
+
+type member struct {
+	key   string
+	value json.RawMessage
+}
+
+// objectMembers returns a JSON object's members in the order written.
+func objectMembers(raw json.RawMessage) ([]member, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	var out []member
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		if err != nil || !ok {
+			return nil, false
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, false
+		}
+		out = append(out, member{key, v})
+	}
+	return out, true
+}
+
+// jsonFields maps the JSON names of a struct's fields to their types,
+// with the fields of embedded structs promoted as encoding/json does.
+func jsonFields(t reflect.Type, into map[string]reflect.Type) map[string]reflect.Type {
+	if into == nil {
+		into = map[string]reflect.Type{}
+	}
+	var embedded []reflect.Type
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				embedded = append(embedded, ft)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, taken := into[name]; !taken {
+			into[name] = f.Type
+		}
+	}
+	// The outer struct's own fields hide those of the structs it embeds.
+	for _, ft := range embedded {
+		jsonFields(ft, into)
+	}
+	return into
 }
 
 // jsonKind names, for people writing JSON, what a Go type accepts.

@@ -24,6 +24,9 @@ type Config struct {
 	// MaxBodyBytes bounds a request body; larger bodies are refused with
 	// 413. Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Now is the clock that says what day it is: today for candidacy, the
+	// current period for the leaderboard. Nil means time.Now.
+	Now func() time.Time
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config leaves it zero.
@@ -34,7 +37,7 @@ type Server struct {
 	cfg    Config
 	store  stakhanov.Store
 	logger *slog.Logger
-	// now is the clock that picks the default leaderboard window.
+	// now is the clock (Config.Now): it says what day "today" is.
 	now     func() time.Time
 	mux     *http.ServeMux
 	routes  []route
@@ -96,6 +99,36 @@ func (s *Server) table() []route {
 
 		{"GET", "/api/v1/fulfilment", needsToken, s.handleFulfilment},
 		{"GET", "/api/v1/leaderboard", needsToken, s.handleLeaderboard},
+
+		{"GET", "/api/v1/awards", public, s.handleAwards},
+		{"POST", "/api/v1/awards", needsToken, s.handleCreateAward},
+		{"GET", "/api/v1/awards/{id}", public, s.handleAward},
+		{"GET", "/api/v1/awards/{id}/insignia.svg", public, s.handleInsignia},
+
+		{"GET", "/api/v1/candidates", needsToken, s.handleCandidates},
+
+		{"GET", "/api/v1/recommendations", needsToken, s.handleRecommendations},
+		{"POST", "/api/v1/recommendations", needsToken, s.handleCreateRecommendation},
+
+		{"GET", "/api/v1/nominations", needsToken, s.handleNominations},
+		{"POST", "/api/v1/nominations", needsToken, s.handleCreateNomination},
+		{"GET", "/api/v1/nominations/{id}", needsToken, s.handleNomination},
+		{"POST", "/api/v1/nominations/{id}/votes", needsToken, s.handleVote},
+		{"POST", "/api/v1/nominations/{id}/withdrawal", needsToken, s.handleWithdrawal},
+
+		{"GET", "/api/v1/decrees", needsToken, s.handleDecrees},
+		{"POST", "/api/v1/decrees", needsToken, s.handleCreateDecree},
+		{"GET", "/api/v1/decrees/{id}", needsToken, s.handleDecree},
+		{"POST", "/api/v1/decrees/{id}/sign", needsToken, s.handleSignDecree},
+
+		{"GET", "/api/v1/conferrals/{id}", public, s.handleConferral},
+
+		{"GET", "/api/v1/ceremonies", public, s.handleCeremonies},
+		{"POST", "/api/v1/ceremonies", needsToken, s.handleCreateCeremony},
+		{"GET", "/api/v1/ceremonies/{id}", public, s.handleCeremony},
+		{"POST", "/api/v1/ceremonies/{id}/presentations", needsToken, s.handlePresentation},
+
+		{"GET", "/api/v1/registry", public, s.handleRegistry},
 	}
 }
 
@@ -108,7 +141,10 @@ func NewServer(cfg Config, store stakhanov.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, store: store, logger: logger, now: time.Now, mux: http.NewServeMux()}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, store: store, logger: logger, now: cfg.Now, mux: http.NewServeMux()}
 	s.routes = s.table()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.pattern(), s.handle(rt))
@@ -116,6 +152,9 @@ func NewServer(cfg Config, store stakhanov.Store, logger *slog.Logger) *Server {
 	s.handler = http.HandlerFunc(s.serve)
 	return s
 }
+
+// today is the date by the server's clock.
+func (s *Server) today() stakhanov.Date { return stakhanov.DateOf(s.now()) }
 
 // Handler returns the handler serving every route.
 func (s *Server) Handler() http.Handler { return s.handler }

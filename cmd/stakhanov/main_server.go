@@ -65,7 +65,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
-	api := stakhttp.NewServer(stakhttp.Config{MaxBodyBytes: m.Config.MaxBodyBytes}, m.Store, m.Logger)
+	api := stakhttp.NewServer(stakhttp.Config{MaxBodyBytes: m.Config.MaxBodyBytes, Now: m.Now}, m.Store, m.Logger)
 	m.server = &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
