@@ -77,6 +77,7 @@ func FulfilmentRowsByPeriod(shifts []FulfilmentRow, period string) ([]Fulfilment
 		p.ShiftsWithoutNorm += s.ShiftsWithoutNorm
 		p.Produced += s.Produced
 		p.Accepted += s.Accepted
+		p.Held += s.Held
 		p.Norm += s.Norm
 		if p.Norm > 0 {
 			pct := p.Accepted / p.Norm * 100
@@ -87,7 +88,7 @@ func FulfilmentRowsByPeriod(shifts []FulfilmentRow, period string) ([]Fulfilment
 }
 
 // FindCandidates lists who meets an award's candidacy rule on today's
-// data, with the evidence. Subjects considered are those with a norm for
+// data, with the evidence. Flagged reports not yet verified are left out. Subjects considered are those with a norm for
 // the rule's good.
 //
 // It reads each subject's shifts; a rolling per-subject state kept as
@@ -119,7 +120,8 @@ func FindCandidates(ctx context.Context, s Store, a *Award, today Date) ([]Candi
 	sort.Slice(ordered, func(i, j int) bool { return ordered[i].ID < ordered[j].ID })
 	out := []Candidate{}
 	for _, sub := range ordered {
-		f, err := ComputeFulfilment(ctx, s, FulfilmentQuery{Subject: sub, GoodID: rule.GoodID, Period: PeriodShift, To: today})
+		// Flagged reports count only once verified.
+		f, err := ComputeFulfilment(ctx, s, FulfilmentQuery{Subject: sub, GoodID: rule.GoodID, Period: PeriodShift, To: today, VerifiedOnly: true})
 		if err != nil {
 			return nil, err
 		}

@@ -251,6 +251,13 @@ type Report struct {
 	CreatedAt    time.Time `json:"created_at"`
 	// CorrectedBy is the report that replaces this one, if any.
 	CorrectedBy int64 `json:"corrected_by,omitempty"`
+	// Flags are the plausibility rules the report broke, with their
+	// figures; Review is flagged (awaiting verification), verified or
+	// rejected, or empty for a report with neither flag nor decision; and
+	// Verification is the decision, if any.
+	Flags        []Flag        `json:"flags,omitempty"`
+	Review       string        `json:"review,omitempty"`
+	Verification *Verification `json:"verification,omitempty"`
 }
 
 // MaxShift is the highest shift number of a day.

@@ -3,6 +3,7 @@ package stakhanov
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -87,6 +88,9 @@ type FulfilmentRow struct {
 	Norm              float64 `json:"norm"`
 	// Percent is accepted output on normed shifts over the norm, in percent.
 	Percent *float64 `json:"percent"`
+	// Held is the part of Accepted from flagged reports awaiting
+	// verification: counted here, left out of candidacy until verified.
+	Held float64 `json:"held,omitempty"`
 }
 
 // Fulfilment is a subject's fulfilment over a period.
@@ -105,6 +109,9 @@ type FulfilmentQuery struct {
 	Period  string
 	From    Date
 	To      Date
+	// VerifiedOnly leaves out flagged reports not yet verified, as
+	// candidacy does. Rejected reports are always left out.
+	VerifiedOnly bool
 }
 
 // ComputeFulfilment reads the credits and norms a query needs from the store
@@ -125,6 +132,9 @@ func ComputeFulfilment(ctx context.Context, s Store, q FulfilmentQuery) (*Fulfil
 	credits, err := s.Credits(ctx, CreditFilter{Subject: q.Subject, Members: true, GoodID: q.GoodID, From: q.From, To: q.To})
 	if err != nil {
 		return nil, err
+	}
+	if q.VerifiedOnly {
+		credits = slices.DeleteFunc(credits, func(c Credit) bool { return c.Held })
 	}
 	subjects := map[Subject]bool{q.Subject: true}
 	for _, c := range credits {
@@ -157,8 +167,8 @@ func FulfilmentRows(subject Subject, period string, credits []Credit, norms *Nor
 		good  int64
 	}
 	type shiftTotal struct {
-		produced, accepted float64
-		members            map[Subject]bool
+		produced, accepted, held float64
+		members                  map[Subject]bool
 	}
 	shifts := map[shiftKey]*shiftTotal{}
 	var order []shiftKey
@@ -172,6 +182,9 @@ func FulfilmentRows(subject Subject, period string, credits []Credit, norms *Nor
 		}
 		t.produced += c.Produced * c.Share
 		t.accepted += c.Accepted * c.Share
+		if c.Held {
+			t.held += c.Accepted * c.Share
+		}
 		t.members[c.Subject] = true
 	}
 	sort.Slice(order, func(i, j int) bool {
@@ -208,6 +221,7 @@ func FulfilmentRows(subject Subject, period string, credits []Credit, norms *Nor
 		row.Shifts++
 		row.Produced += t.produced
 		row.Accepted += t.accepted
+		row.Held += t.held
 		norm, ok := shiftNorm(subject, k.good, k.date, t.members, norms)
 		if !ok {
 			row.ShiftsWithoutNorm++

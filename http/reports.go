@@ -146,7 +146,8 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := stakhanov.ReportFilter{Subject: q.subject("subject"), GoodID: q.id("good"), UnitID: q.id("unit")}
 	f.From, f.To = q.dates("from", "to")
-	f.Status = q.oneOf("status", stakhanov.ReportCurrent, stakhanov.ReportCorrected)
+	f.Status = q.oneOf("status", stakhanov.ReportCurrent, stakhanov.ReportCorrected,
+		stakhanov.ReviewFlagged, stakhanov.ReviewVerified, stakhanov.ReviewRejected)
 	f.Page = q.page()
 	if err := q.check(); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stakhanov/stakhanov"
@@ -37,6 +38,9 @@ type DB struct {
 	read    *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	// pw are the password hash costs (accounts.go); nil is the default.
+	pwMu sync.Mutex
+	pw   *PasswordParams
 }
 
 var _ stakhanov.Store = (*DB)(nil)

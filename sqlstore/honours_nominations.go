@@ -281,7 +281,8 @@ func (db *DB) evaluateCandidate(ctx context.Context, award *stakhanov.Award, sub
 		return nil, stakhanov.FieldErrorf("candidate", "the candidacy rule of %s is for a %s, not a %s", award.Name, rule.Subject, sub.Kind)
 	}
 	today := stakhanov.DateOf(db.now())
-	f, err := stakhanov.ComputeFulfilment(ctx, db, stakhanov.FulfilmentQuery{Subject: sub, GoodID: rule.GoodID, Period: stakhanov.PeriodShift, To: today})
+	// Flagged reports count only once verified, as in FindCandidates.
+	f, err := stakhanov.ComputeFulfilment(ctx, db, stakhanov.FulfilmentQuery{Subject: sub, GoodID: rule.GoodID, Period: stakhanov.PeriodShift, To: today, VerifiedOnly: true})
 	if err != nil {
 		return nil, err
 	}

@@ -14,9 +14,10 @@ import (
 // when write is set, writes it; an *stakhanov.Error it returns is a problem
 // with that line, any other error ends the import. Once a line is bad,
 // later lines are still checked so that every problem is reported, but
-// nothing more is written and the transaction is rolled back.
+// nothing more is written and the transaction is rolled back. finish, if
+// not nil, runs after the last line of a good import, before the commit.
 func importRows[T any](ctx context.Context, db *DB, rows iter.Seq[stakhanov.ImportRow[T]],
-	handle func(q querier, v *T, write bool) (created bool, err error)) (stakhanov.ImportResult, error) {
+	handle func(q querier, v *T, write bool) (created bool, err error), finish func(q querier) error) (stakhanov.ImportResult, error) {
 	var res stakhanov.ImportResult
 	bad := &stakhanov.ImportError{}
 	tx, err := db.write.BeginTx(ctx, nil)
@@ -60,6 +61,11 @@ func importRows[T any](ctx context.Context, db *DB, rows iter.Seq[stakhanov.Impo
 	}
 	if len(bad.Lines) > 0 {
 		return stakhanov.ImportResult{}, bad
+	}
+	if finish != nil {
+		if err := finish(q); err != nil {
+			return stakhanov.ImportResult{}, err
+		}
 	}
 	return res, tx.Commit()
 }
@@ -162,6 +168,8 @@ func (db *DB) ImportReports(ctx context.Context, rows iter.Seq[stakhanov.ImportR
 	now := db.now().UTC()
 	corrected := map[int64]bool{}
 	var insert *sql.Stmt
+	// The plausibility rules are applied after the last line (judgeImported).
+	judge := &importJudge{}
 	return importRows(ctx, db, rows, func(q querier, r *stakhanov.Report, write bool) (bool, error) {
 		if err := r.Validate(); err != nil {
 			return false, err
@@ -233,8 +241,9 @@ func (db *DB) ImportReports(ctx context.Context, rows iter.Seq[stakhanov.ImportR
 			}
 			return false, nil
 		}
+		judge.add(r, unit)
 		return true, insertTeam(ctx, q, r)
-	})
+	}, func(q querier) error { return db.judgeImported(ctx, q, judge) })
 }
 
 // errKeyFree is sameAsImported's answer when no report has the key.
@@ -317,7 +326,7 @@ func (db *DB) ImportNorms(ctx context.Context, rows iter.Seq[stakhanov.ImportRow
 			return false, nil
 		}
 		return true, db.insertNorm(ctx, q, who, n)
-	})
+	}, nil)
 }
 
 // ImportPeople writes people, recognised by their personnel code.
@@ -363,5 +372,5 @@ func (db *DB) ImportPeople(ctx context.Context, rows iter.Seq[stakhanov.ImportRo
 		p.ID, err = q.insert(ctx, `INSERT INTO people (unit_id, code, name, profession, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)`,
 			p.UnitID, p.Code, p.Name, p.Profession, now, nullID(who.ID))
 		return err == nil, err
-	})
+	}, nil)
 }

@@ -43,7 +43,9 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 			}
 			created[i] = ok
 		}
-		return nil
+		// A storm flags earlier reports of the month too, some perhaps in
+		// this batch: answer every report with its flags as stored.
+		return loadReviews(ctx, q, rs)
 	})
 	if err != nil {
 		return nil, err
@@ -87,6 +89,9 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		if !r.SameAs(prev) {
 			return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "key",
 				Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
+		}
+		if err := loadReviews(ctx, q, []*stakhanov.Report{prev}); err != nil {
+			return false, err
 		}
 		*r = *prev
 		return false, nil
@@ -143,6 +148,9 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		return false, err
 	}
 	if err := insertTeam(ctx, q, r); err != nil {
+		return false, err
+	}
+	if err := db.judgeReport(ctx, q, r, unitID); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -225,7 +233,10 @@ func (db *DB) FindReportByID(ctx context.Context, id int64) (*stakhanov.Report, 
 	if err != nil {
 		return nil, notFound("report", id, err)
 	}
-	return r, loadTeams(ctx, q, []*stakhanov.Report{r})
+	if err := loadTeams(ctx, q, []*stakhanov.Report{r}); err != nil {
+		return nil, err
+	}
+	return r, loadReviews(ctx, q, []*stakhanov.Report{r})
 }
 
 func (db *DB) FindReports(ctx context.Context, f stakhanov.ReportFilter) ([]*stakhanov.Report, int, error) {
@@ -251,25 +262,30 @@ func (db *DB) FindReports(ctx context.Context, f stakhanov.ReportFilter) ([]*sta
 		w.add("NOT EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)")
 	case stakhanov.ReportCorrected:
 		w.add("EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)")
+	case stakhanov.ReviewFlagged, stakhanov.ReviewVerified, stakhanov.ReviewRejected:
+		w.add(reviewCondition(f.Status))
 	default:
-		return nil, 0, stakhanov.FieldErrorf("status", "status %q is not one of current, corrected", f.Status)
+		return nil, 0, stakhanov.FieldErrorf("status", "status %q is not one of current, corrected, flagged, verified, rejected", f.Status)
 	}
 	q := db.reader()
 	rs, total, err := list(ctx, q, reportColumns, "reports r", w, "r.date, r.shift, r.id", f.Page, func(r *sql.Rows) (*stakhanov.Report, error) { return scanReport(r) })
 	if err != nil {
 		return nil, 0, err
 	}
-	return rs, total, loadTeams(ctx, q, rs)
+	if err := loadTeams(ctx, q, rs); err != nil {
+		return nil, 0, err
+	}
+	return rs, total, loadReviews(ctx, q, rs)
 }
 
 // Credits returns what each subject is credited with: its share of its own
 // reports and its share of the reports it helped on. Reports replaced by a
-// correction are left out.
+// correction and reports a verifier rejected are left out; flagged reports
+// not yet verified are marked Held.
 func (db *DB) Credits(ctx context.Context, f stakhanov.CreditFilter) ([]stakhanov.Credit, error) {
 	var own, helped where
-	current := "NOT EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)"
-	own.add(current)
-	helped.add(current)
+	own.add(live)
+	helped.add(live)
 	switch {
 	case f.Subject.Kind == stakhanov.SubjectUnit && f.Members:
 		subtree := "IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')"
@@ -295,10 +311,10 @@ func (db *DB) Credits(ctx context.Context, f stakhanov.CreditFilter) ([]stakhano
 			w.add("r.date <= ?", f.To)
 		}
 	}
-	query := `SELECT r.id, r.subject_kind, r.subject_id, r.good_id, r.date, r.shift, r.produced, r.accepted, r.subject_share, 0
+	query := `SELECT r.id, r.subject_kind, r.subject_id, r.good_id, r.date, r.shift, r.produced, r.accepted, r.subject_share, 0, ` + held + `
 		FROM reports r` + own.String() + `
 		UNION ALL
-		SELECT r.id, 'person', h.person_id, r.good_id, r.date, r.shift, r.produced, r.accepted, h.share, 1
+		SELECT r.id, 'person', h.person_id, r.good_id, r.date, r.shift, r.produced, r.accepted, h.share, 1, ` + held + `
 		FROM report_helpers h JOIN reports r ON r.id = h.report_id` + helped.String() + `
 		ORDER BY 5, 6, 1`
 	rows, err := db.reader().query(ctx, query, append(own.args, helped.args...)...)
@@ -309,11 +325,11 @@ func (db *DB) Credits(ctx context.Context, f stakhanov.CreditFilter) ([]stakhano
 	var out []stakhanov.Credit
 	for rows.Next() {
 		var c stakhanov.Credit
-		var helpedFlag int
-		if err := rows.Scan(&c.ReportID, &c.Subject.Kind, &c.Subject.ID, &c.GoodID, &c.Date, &c.Shift, &c.Produced, &c.Accepted, &c.Share, &helpedFlag); err != nil {
+		var helpedFlag, heldFlag int
+		if err := rows.Scan(&c.ReportID, &c.Subject.Kind, &c.Subject.ID, &c.GoodID, &c.Date, &c.Shift, &c.Produced, &c.Accepted, &c.Share, &helpedFlag, &heldFlag); err != nil {
 			return nil, err
 		}
-		c.Helped = helpedFlag == 1
+		c.Helped, c.Held = helpedFlag == 1, heldFlag == 1
 		out = append(out, c)
 	}
 	return out, rows.Err()
