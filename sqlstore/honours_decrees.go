@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stakhanov/stakhanov"
+	"github.com/stakhanov/stakhanov/ledger"
 )
 
 const decreeColumns = `d.id, d.number, d.date, d.authority, d.kind, COALESCE(d.created_by, 0), d.created_at, s.signed_at, COALESCE(s.signed_by, 0)`
@@ -347,6 +348,13 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 		} else if err != nil {
 			return err
 		}
+		// The ledger gets the decree's record, then its revocations' or
+		// conferrals', each read back as stored, in this transaction.
+		signed, err := findDecree(ctx, q, d.ID)
+		if err != nil {
+			return err
+		}
+		records := []ledger.Record{ledger.DecreeRecord(signed)}
 		if d.Kind == stakhanov.DecreeRevoke {
 			for _, e := range d.Entries {
 				_, err := q.exec(ctx, `INSERT INTO revocations (conferral_id, decree_id, grounds, date, created_at) VALUES (?, ?, ?, ?, ?)`,
@@ -356,7 +364,16 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 				} else if err != nil {
 					return err
 				}
+				records = append(records, ledger.RevocationRecord(&stakhanov.Revocation{ConferralID: e.ConferralID, DecreeID: d.ID, Grounds: e.Grounds, Date: d.Date}))
 			}
+			return db.appendLedger(ctx, q, records, now)
+		}
+		conferred := func(id int64) error {
+			c, err := findConferral(ctx, q, id)
+			if err != nil {
+				return err
+			}
+			records = append(records, ledger.ConferralRecord(c))
 			return nil
 		}
 		for _, p := range plans {
@@ -364,8 +381,15 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 			if err != nil {
 				return err
 			}
+			if err := conferred(main); err != nil {
+				return err
+			}
 			for _, c := range p.companions {
-				if _, err := db.insertConferral(ctx, q, d, c, main, now); err != nil {
+				id, err := db.insertConferral(ctx, q, d, c, main, now)
+				if err != nil {
+					return err
+				}
+				if err := conferred(id); err != nil {
 					return err
 				}
 			}
@@ -376,7 +400,7 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 				}
 			}
 		}
-		return nil
+		return db.appendLedger(ctx, q, records, now)
 	})
 	if err != nil {
 		return nil, err
