@@ -12,6 +12,9 @@ import (
 // role and unit scope; a write without a user is refused. Reads need no user.
 type Store interface {
 	HonoursStore
+	CredentialStore
+	LedgerStore
+	AccountStore
 
 	CreateUnit(ctx context.Context, u *Unit) error
 	FindUnitByID(ctx context.Context, id int64) (*Unit, error)
@@ -41,7 +44,18 @@ type Store interface {
 
 	// Credits returns the output credited to the given subjects (after
 	// helpers' shares, corrections applied) from from to to, in date order.
+	// Rejected reports are left out; flagged reports not yet verified are
+	// marked Held.
 	Credits(ctx context.Context, f CreditFilter) ([]Credit, error)
+
+	// VerifyReport records a verifier's decision on a report, as the acting
+	// user (a verifier independent of the report). One decision per report.
+	VerifyReport(ctx context.Context, v *Verification) error
+	// PlausibilityRules returns the rules in force for a good: its own, or
+	// DefaultPlausibilityRules. SetPlausibilityRules gives a good its own
+	// (admin or planner); reports written later are judged by them.
+	PlausibilityRules(ctx context.Context, goodID int64) (*PlausibilityRules, error)
+	SetPlausibilityRules(ctx context.Context, goodID int64, r *PlausibilityRules) error
 
 	// ImportReports, ImportNorms and ImportPeople write a stream of rows in
 	// one transaction. Every row is checked; if any is bad, nothing is
@@ -121,6 +135,8 @@ type NeedFilter struct {
 const (
 	ReportCurrent   = "current"   // not replaced by a correction
 	ReportCorrected = "corrected" // replaced by a correction
+	// ReviewFlagged, ReviewVerified and ReviewRejected select reports by
+	// their review: flagged and awaiting a decision, verified, rejected.
 )
 
 type ReportFilter struct {
@@ -156,6 +172,9 @@ type Credit struct {
 	Share    float64
 	// Helped is true when the subject was a helper on someone else's report.
 	Helped bool
+	// Held is true when the report is flagged and not yet verified: it
+	// does not count toward candidacy.
+	Held bool
 }
 
 type ctxKey int

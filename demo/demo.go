@@ -52,16 +52,26 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
 
-// Account is a demo user: one per role, with a bearer token.
+// Account is a demo user: one per role, with a bearer token and a web
+// sign-in password (Password(Name)).
 type Account struct {
 	Role, Name, Token string
-	UnitID, PersonID  int64
+	// Password signs in to the web interface.
+	Password         string
+	UnitID, PersonID int64
 }
+
+// Password is the web sign-in password of every account the demo makes:
+// its name followed by "-demo" ("worker-demo"). A demo is for showing, not
+// for keeping secrets.
+func Password(name string) string { return name + "-demo" }
 
 // World holds the ids a caller needs to show the demo.
 type World struct {
@@ -96,6 +106,11 @@ type World struct {
 	HistoricDecrees           []int64
 	// MayDay is what PlayMayDay2013 did; empty after SeedBase.
 	MayDay MayDay
+	// WitnessVerifier is a verifier account for Konstantin Petrov, who
+	// witnessed the record shift: the store refuses to let him verify it.
+	// The demo verifier (in Accounts) is an inspector of the Commissariat,
+	// independent of the shift; the record stays flagged for it to verify.
+	WitnessVerifier Account
 }
 
 // Professions of the people of the demo, for callers and tests.
@@ -117,7 +132,10 @@ const batchSize = 250
 
 // otherUsers are the accounts the demo makes beside the one per role: the
 // planner and foremen of the 2013 enterprises.
-var otherUsers = []string{"planner-2013", "foreman-kotinskaya", "foreman-trekhgorny", "foreman-rossiya-agro"}
+var otherUsers = []string{"planner-2013", "foreman-kotinskaya", "foreman-trekhgorny", "foreman-rossiya-agro", witnessVerifier}
+
+// witnessVerifier is Petrov's verifier account (World.WitnessVerifier).
+const witnessVerifier = "verifier-petrov"
 
 // Seed fills a fresh, empty store with the demo world and plays the May Day
 // 2013 ceremony in it (SeedBase, then PlayMayDay2013), so that the registry
@@ -158,8 +176,10 @@ func SeedBase(ctx context.Context, s stakhanov.Store, now time.Time) (*World, er
 	t13 := b.world2013(w)
 	b.accounts(w, t35, t13)
 	b.shifts1935(w, t35)
+	b.petrovVerifier(w, t35)
 	b.shifts2013(w, t13)
 	b.honours(w, t13)
+	b.passwords()
 	if b.err != nil {
 		return nil, fmt.Errorf("demo: %w", b.err)
 	}
@@ -199,6 +219,8 @@ type builder struct {
 	err error
 	// roles holds the demo account of each role.
 	roles map[string]*stakhanov.User
+	// users are the accounts made, to be given passwords.
+	users []*stakhanov.User
 }
 
 func (b *builder) fail(err error, what string) {
@@ -246,7 +268,33 @@ func (b *builder) user(name, role string, unit, person int64) *stakhanov.User {
 	}
 	u, err := b.s.FindUserByName(b.ctx, name)
 	b.fail(err, "user "+name)
+	if err == nil {
+		b.users = append(b.users, u)
+	}
 	return u
+}
+
+// passwords gives every account the demo made its password. A password
+// hash is slow on purpose (argon2id), so they are hashed on every core.
+func (b *builder) passwords() {
+	if b.err != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(b.users))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, u := range b.users {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = b.s.SetPassword(b.sys, u.ID, Password(u.Name))
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		b.fail(err, "password of "+b.users[i].Name)
+	}
 }
 
 // as returns the context of a user acting.
@@ -326,6 +374,7 @@ type people1935 struct {
 	dyukanov            int64
 	shchigolev, borisov int64
 	petrov              int64
+	inspector           int64
 	planner, foreman    *stakhanov.User
 }
 
@@ -357,6 +406,9 @@ func (b *builder) world1935(w *World) *people1935 {
 	t.shchigolev = b.person(w.Brigade, "Gavrila Shchigolev", ProfessionTimberman)
 	t.borisov = b.person(w.Brigade, "Tikhon Borisov", ProfessionTimberman)
 	t.petrov = b.person(w.Mine, "Konstantin Petrov", "party organiser of the mine")
+	// Stand-in: the demo verifier, an inspector of the Commissariat with
+	// no part in the mine's shifts.
+	t.inspector = b.person(t.commissariat, "Inspector of the Commissariat", "inspector")
 	w.Coal = b.good("coal", "t")
 	return t
 }
@@ -411,8 +463,9 @@ func (b *builder) accounts(w *World, t35 *people1935, t13 *people2013) {
 			unit, person = w.Brigade, w.Stakhanov
 		case stakhanov.RoleVerifier:
 			// Above the mine, so independent of the people whose records
-			// it checks.
-			unit = t35.commissariat
+			// it checks: an inspector of the Commissariat (a verifier must
+			// be a person, so that its independence can be checked).
+			unit, person = t35.commissariat, t35.inspector
 		case stakhanov.RoleNominator:
 			// Files the dossiers of the surgeon and the conductor.
 			unit = t13.ministry
@@ -424,7 +477,7 @@ func (b *builder) accounts(w *World, t35 *people1935, t13 *people2013) {
 		}
 		token, err := b.s.CreateToken(b.sys, u.ID)
 		b.fail(err, "token for "+role)
-		w.Accounts = append(w.Accounts, Account{Role: role, Name: u.Name, Token: token, UnitID: unit, PersonID: person})
+		w.Accounts = append(w.Accounts, Account{Role: role, Name: u.Name, Token: token, Password: Password(u.Name), UnitID: unit, PersonID: person})
 		b.roles[role] = u
 		switch role {
 		case stakhanov.RolePlanner:
@@ -433,6 +486,18 @@ func (b *builder) accounts(w *World, t35 *people1935, t13 *people2013) {
 			t35.foreman = u
 		}
 	}
+}
+
+// petrovVerifier gives Petrov, the witness of the record shift, a verifier
+// account (World.WitnessVerifier) with a token.
+func (b *builder) petrovVerifier(w *World, t *people1935) {
+	u := b.user(witnessVerifier, stakhanov.RoleVerifier, w.Mine, t.petrov)
+	if b.err != nil {
+		return
+	}
+	token, err := b.s.CreateToken(b.sys, u.ID)
+	b.fail(err, "token for "+witnessVerifier)
+	w.WitnessVerifier = Account{Role: u.Role, Name: u.Name, Token: token, Password: Password(u.Name), UnitID: w.Mine, PersonID: t.petrov}
 }
 
 // shifts1935 sets the hewers' norms and writes the mine's shifts as the

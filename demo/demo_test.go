@@ -49,6 +49,9 @@ func testSeed(t *testing.T, s stakhanov.Store) {
 	t.Run("Claim", func(t *testing.T) { testClaim(t, s, w) })
 	t.Run("BrigadeAugust1935", func(t *testing.T) { testBrigade(t, s, w) })
 	t.Run("Honoured2013", func(t *testing.T) { testHonoured(t, s, w) })
+	// Verifies the record shift: keep it after the tests that read the
+	// demo as seeded.
+	t.Run("RecordVerification", func(t *testing.T) { testRecordVerification(t, s, w) })
 	t.Run("NotTwice", func(t *testing.T) {
 		if _, err := demo.Seed(bg, s, time.Now()); stakhanov.ErrorCode(err) != stakhanov.ECONFLICT {
 			t.Fatalf("seeding a second time: got %v, want a conflict", err)

@@ -218,7 +218,7 @@ func (b *builder) honours(w *World, t *people2013) {
 			}
 			token, err := b.s.CreateToken(b.sys, u.ID)
 			b.fail(err, "token for "+name)
-			accounts = append(accounts, Account{Role: u.Role, Name: u.Name, Token: token, UnitID: unit, PersonID: person})
+			accounts = append(accounts, Account{Role: u.Role, Name: u.Name, Token: token, Password: Password(u.Name), UnitID: unit, PersonID: person})
 			members[i] = append(members[i], u.ID)
 		}
 		w.Committee = append(w.Committee, accounts)

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/stakhanov/stakhanov"
+	"github.com/stakhanov/stakhanov/credential"
+	"github.com/stakhanov/stakhanov/ledger"
 )
 
 // Config tunes the server.
@@ -27,6 +29,12 @@ type Config struct {
 	// Now is the clock that says what day it is: today for candidacy, the
 	// current period for the leaderboard. Nil means time.Now.
 	Now func() time.Time
+	// Ledger signs the honours ledger's checkpoints and gives its public
+	// key. Nil serves records and proofs but no key or checkpoint.
+	Ledger *ledger.Log
+	// Credentials signs the Open Badges credentials of conferrals. Nil
+	// means this server issues none: their routes answer 404.
+	Credentials *credential.Issuer
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config leaves it zero.
@@ -86,6 +94,8 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/goods", needsToken, s.handleGoods},
 		{"POST", "/api/v1/goods", needsToken, s.handleCreateGood},
 		{"GET", "/api/v1/goods/{id}", needsToken, s.handleGood},
+		{"GET", "/api/v1/goods/{id}/plausibility", needsToken, s.handlePlausibility},
+		{"PUT", "/api/v1/goods/{id}/plausibility", needsToken, s.handleSetPlausibility},
 
 		{"GET", "/api/v1/norms", needsToken, s.handleNorms},
 		{"POST", "/api/v1/norms", needsToken, s.handleCreateNorm},
@@ -96,6 +106,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/reports", needsToken, s.handleReports},
 		{"POST", "/api/v1/reports", needsToken, s.handleCreateReports},
 		{"GET", "/api/v1/reports/{id}", needsToken, s.handleReport},
+		{"POST", "/api/v1/reports/{id}/verification", needsToken, s.handleVerifyReport},
 
 		{"GET", "/api/v1/fulfilment", needsToken, s.handleFulfilment},
 		{"GET", "/api/v1/leaderboard", needsToken, s.handleLeaderboard},
@@ -122,6 +133,10 @@ func (s *Server) table() []route {
 		{"POST", "/api/v1/decrees/{id}/sign", needsToken, s.handleSignDecree},
 
 		{"GET", "/api/v1/conferrals/{id}", public, s.handleConferral},
+		{"GET", "/api/v1/conferrals/{id}/credential", public, s.handleCredential},
+		{"GET", "/api/v1/conferrals/{id}/status", public, s.handleCredentialStatus},
+		{"GET", "/api/v1/conferrals/{id}/insignia.svg", public, s.handleBakedInsignia},
+		{"GET", "/api/v1/credentials/jwks.json", public, s.handleJWKS},
 
 		{"GET", "/api/v1/ceremonies", public, s.handleCeremonies},
 		{"POST", "/api/v1/ceremonies", needsToken, s.handleCreateCeremony},
@@ -129,6 +144,12 @@ func (s *Server) table() []route {
 		{"POST", "/api/v1/ceremonies/{id}/presentations", needsToken, s.handlePresentation},
 
 		{"GET", "/api/v1/registry", public, s.handleRegistry},
+
+		{"GET", "/api/v1/ledger/key", public, s.handleLedgerKey},
+		{"GET", "/api/v1/ledger/checkpoint", public, s.handleLedgerCheckpoint},
+		{"GET", "/api/v1/ledger/proof/inclusion", public, s.handleLedgerInclusion},
+		{"GET", "/api/v1/ledger/proof/consistency", public, s.handleLedgerConsistency},
+		{"GET", "/api/v1/ledger/records/{index}", public, s.handleLedgerRecord},
 	}
 }
 

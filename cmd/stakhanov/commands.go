@@ -38,18 +38,18 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return serve(ctx, c, e, nil)
+	return serve(ctx, c, e, "", nil)
 }
 
-// serve opens a Main and serves until ctx ends. ready, if set, runs once
-// the server listens.
-func serve(ctx context.Context, c Config, e *env, ready func(*Main) error) error {
+// serve opens a Main and serves until ctx ends. signInNote is shown under
+// the web sign-in form. ready, if set, runs once the server listens.
+func serve(ctx context.Context, c Config, e *env, signInNote string, ready func(*Main) error) error {
 	logger, err := newLogger(c, e.stderr)
 	if err != nil {
 		return err
 	}
 	m := NewMain()
-	m.Config, m.Logger, m.Now = c, logger, e.now
+	m.Config, m.Logger, m.Now, m.SignInNote = c, logger, e.now, signInNote
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -98,7 +98,8 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 	}
-	return serve(ctx, c, e, func(m *Main) error {
+	note := "Demo: each account's password is its name followed by -demo, e.g. worker / worker-demo."
+	return serve(ctx, c, e, note, func(m *Main) error {
 		w, err := demo.Seed(ctx, m.Store, m.Now())
 		if err != nil {
 			return fmt.Errorf("seed the demo: %w", err)
@@ -109,12 +110,12 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 }
 
 func printDemo(out io.Writer, base, db string, w *demo.World) {
-	fmt.Fprintf(out, "Stakhanov demo: %s (database %s)\n\nDemo accounts (Authorization: Bearer TOKEN):\n", base, db)
+	fmt.Fprintf(out, "Stakhanov demo: %s (database %s)\n\nDemo accounts: sign in at %s/signin with USER and PASSWORD (every password is the\nuser's name followed by -demo), or call the API with Authorization: Bearer TOKEN:\n", base, db, base)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROLE\tUSER\tTOKEN")
+	fmt.Fprintln(tw, "ROLE\tUSER\tPASSWORD\tTOKEN")
 	var worker string
 	for _, a := range w.Accounts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Role, a.Name, a.Token)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Role, a.Name, a.Password, a.Token)
 		if a.Role == stakhanov.RoleWorker {
 			worker = a.Token
 		}
@@ -237,6 +238,10 @@ func cmdUser(ctx context.Context, args []string, e *env) error {
 	role := fs.String("role", "", "role: "+fmt.Sprint(stakhanov.Roles))
 	unit := fs.Int64("unit", 0, "id of the unit the account is limited to (0: the whole organisation)")
 	person := fs.Int64("person", 0, "id of the person the account belongs to, if any")
+	passwordStdin := fs.Bool("password-stdin", false, "read the account's web sign-in password from the first line of standard input")
+	if len(args) > 0 && args[0] == "passwd" {
+		return cmdUserPasswd(ctx, args[1:], e)
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fs.Usage()
 		return fmt.Errorf("%w: stakhanov user add [flags] NAME", errUsage)
@@ -247,6 +252,12 @@ func cmdUser(ctx context.Context, args []string, e *env) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: stakhanov user add [flags] NAME", errUsage)
 	}
+	var password string
+	if *passwordStdin {
+		if password, err = readPassword(e.stdin); err != nil {
+			return err
+		}
+	}
 	s, err := openStore(ctx, c.DB, e.now)
 	if err != nil {
 		return err
@@ -255,6 +266,11 @@ func cmdUser(ctx context.Context, args []string, e *env) error {
 	u := &stakhanov.User{Name: fs.Arg(0), Role: *role, UnitID: *unit, PersonID: *person}
 	if err := s.CreateUser(systemContext(ctx), u); err != nil {
 		return err
+	}
+	if *passwordStdin {
+		if err := s.SetPassword(systemContext(ctx), u.ID, password); err != nil {
+			return err
+		}
 	}
 	token, err := s.CreateToken(systemContext(ctx), u.ID)
 	if err != nil {

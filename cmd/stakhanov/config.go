@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+
+	"github.com/stakhanov/stakhanov/ledger"
 )
 
 // Config is everything an operator can set. Each field has a default, an
@@ -20,6 +22,21 @@ type Config struct {
 	MaxBodyBytes int64
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// CredentialKey is the file of the RSA key that signs credentials,
+	// made at first start if missing; "" means beside an SQLite database
+	// (DB + ".credential-key.pem"), else stakhanov.credential-key.pem.
+	CredentialKey string
+	// BaseURL is the server's public URL, the issuer of its credentials
+	// and the base of the URLs in them; "" means the listen address's.
+	BaseURL string
+	// LedgerKey is the file holding the ledger's signing key, created at
+	// first start if missing, or the key itself (PRIVATE+KEY+...). Empty
+	// means the default, LedgerKeyPath.
+	LedgerKey string
+	// LedgerOrigin names the ledger: the first line of its checkpoints and
+	// the name of a key created for it. Empty means the key's name, or
+	// ledger.DefaultOrigin for a new key.
+	LedgerOrigin string
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
@@ -50,6 +67,18 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 	if v := getenv("STAKHANOV_LOG_LEVEL"); v != "" {
 		c.LogLevel = v
 	}
+	if v := getenv("STAKHANOV_LEDGER_KEY"); v != "" {
+		c.LedgerKey = v
+	}
+	if v := getenv("STAKHANOV_LEDGER_ORIGIN"); v != "" {
+		c.LedgerOrigin = v
+	}
+	if v := getenv("STAKHANOV_CREDENTIAL_KEY"); v != "" {
+		c.CredentialKey = v
+	}
+	if v := getenv("STAKHANOV_BASE_URL"); v != "" {
+		c.BaseURL = v
+	}
 	return c, nil
 }
 
@@ -63,6 +92,27 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (env STAKHANOV_ADDR)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted (env STAKHANOV_MAX_BODY_BYTES)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env STAKHANOV_LOG_LEVEL)")
+	c.ledgerFlags(fs)
+	fs.StringVar(&c.CredentialKey, "credential-key", c.CredentialKey, "RSA key file that signs credentials, made if missing (env STAKHANOV_CREDENTIAL_KEY; default DB.credential-key.pem,\nor stakhanov.credential-key.pem for PostgreSQL)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL of the server, the issuer of its credentials (env STAKHANOV_BASE_URL; default http://ADDR)")
+}
+
+// ledgerFlags registers the ledger's key and origin.
+func (c *Config) ledgerFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.LedgerKey, "ledger-key", c.LedgerKey, "file of the ledger's signing key, made if missing, or the key itself (env STAKHANOV_LEDGER_KEY;\ndefault DB.ledger-key, or stakhanov.ledger-key for PostgreSQL)")
+	fs.StringVar(&c.LedgerOrigin, "ledger-origin", c.LedgerOrigin, "the ledger's name, first line of its checkpoints (env STAKHANOV_LEDGER_ORIGIN;\ndefault the key's name, or "+ledger.DefaultOrigin+" for a new key)")
+}
+
+// LedgerKeyPath is where the ledger's signing key is: LedgerKey, or beside
+// an SQLite database, or stakhanov.ledger-key for PostgreSQL.
+func (c Config) LedgerKeyPath() string {
+	switch {
+	case c.LedgerKey != "":
+		return c.LedgerKey
+	case isPostgres(c.DB):
+		return "stakhanov.ledger-key"
+	}
+	return c.DB + ".ledger-key"
 }
 
 func (c Config) slogLevel() (slog.Level, error) {

@@ -46,8 +46,10 @@ func commands() []command {
 		{"import", "import reports, norms or people from a CSV file", cmdImport},
 		{"candidates", "list who qualifies now for an award", cmdCandidates},
 		{"decree", "sign a drafted decree", cmdDecree},
+		{"credential", "verify a conferral's credential (a VC-JWT or a baked SVG)", cmdCredential},
+		{"ledger", "verify the honours ledger (verify), check its proofs offline (check), export it (export)", cmdLedger},
 		{"migrate", "bring a database's schema up to date", cmdMigrate},
-		{"user", "add accounts", cmdUser},
+		{"user", "add accounts (user add), set passwords (user passwd)", cmdUser},
 		{"token", "issue bearer tokens", cmdToken},
 		{"version", "print the version", cmdVersion},
 	}
@@ -57,7 +59,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Stakhanov: norms, shift output and fulfilment, and the honours that reward it.")
 	fmt.Fprintln(w, "\nUsage: stakhanov COMMAND [flags] [args]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'stakhanov COMMAND -h' for a command's flags.")
 }

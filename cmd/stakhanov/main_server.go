@@ -11,9 +11,11 @@ import (
 
 	"github.com/stakhanov/stakhanov"
 	stakhttp "github.com/stakhanov/stakhanov/http"
+	"github.com/stakhanov/stakhanov/ledger"
 	"github.com/stakhanov/stakhanov/postgres"
 	"github.com/stakhanov/stakhanov/sqlite"
 	"github.com/stakhanov/stakhanov/sqlstore"
+	"github.com/stakhanov/stakhanov/web"
 )
 
 // Main is the running program: a store and an HTTP server. End-to-end tests
@@ -23,6 +25,12 @@ type Main struct {
 	Logger *slog.Logger
 	// Now is the clock.
 	Now func() time.Time
+	// SignInNote is shown under the web sign-in form (the demo's passwords).
+	SignInNote string
+
+	// Ledger signs the honours ledger's checkpoints, with the key from
+	// Config.LedgerKeyPath (made at first start).
+	Ledger *ledger.Log
 
 	Store    *sqlstore.DB
 	listener net.Listener
@@ -65,9 +73,31 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
-	api := stakhttp.NewServer(stakhttp.Config{MaxBodyBytes: m.Config.MaxBodyBytes, Now: m.Now}, m.Store, m.Logger)
+	issuer, err := m.credentialIssuer()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if m.Ledger == nil {
+		key, created, err := ledger.LoadKey(m.Config.LedgerKeyPath(), m.Config.LedgerOrigin, true)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		if created {
+			m.Logger.Info("made the ledger's signing key", "file", m.Config.LedgerKeyPath(), "origin", key.Origin(), "public_key", key.Public)
+		}
+		m.Ledger = ledger.NewLog(m.Store, key)
+	}
+	api := stakhttp.NewServer(stakhttp.Config{Ledger: m.Ledger, MaxBodyBytes: m.Config.MaxBodyBytes, Now: m.Now, Credentials: issuer}, m.Store, m.Logger)
+	site := web.NewServer(web.Config{Now: m.Now, SignInNote: m.SignInNote}, m.Store, m.Logger)
+	// The JSON API answers /api/ and /healthz; the web interface the rest.
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api.Handler())
+	mux.Handle("/healthz", api.Handler())
+	mux.Handle("/", site.Handler())
 	m.server = &http.Server{
-		Handler:           api.Handler(),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}

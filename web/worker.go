@@ -1,0 +1,540 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// The worker's pages: my norm, my shifts, my fulfilment, my collective,
+// recommend a colleague. A worker account is tied to its person
+// (User.PersonID); without one there is nothing of its own to show.
+
+// me returns the signed-in worker's person and unit.
+func (s *Server) me(ctx context.Context) (*stakhanov.Person, *stakhanov.Unit, error) {
+	u := stakhanov.UserFromContext(ctx)
+	if u.PersonID == 0 {
+		return nil, nil, stakhanov.Errorf(stakhanov.ENOTFOUND, "Your account (%s) belongs to no person, so it has no norm or shifts of its own. Ask an admin to tie it to your personnel record.", u.Name)
+	}
+	p, err := s.store.FindPersonByID(ctx, u.PersonID)
+	if err != nil {
+		return nil, nil, err
+	}
+	unit, err := s.store.FindUnitByID(ctx, p.UnitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, unit, nil
+}
+
+// goodNames returns the name and measure of every good, by id.
+func (s *Server) goods(ctx context.Context) (map[int64]*stakhanov.Good, []*stakhanov.Good, error) {
+	gs, _, err := s.store.FindGoods(ctx, stakhanov.GoodFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	if err != nil {
+		return nil, nil, err
+	}
+	m := make(map[int64]*stakhanov.Good, len(gs))
+	for _, g := range gs {
+		m[g.ID] = g
+	}
+	return m, gs, nil
+}
+
+// allNorms returns every norm version of a subject, oldest first.
+func (s *Server) allNorms(ctx context.Context, sub stakhanov.Subject) ([]*stakhanov.Norm, error) {
+	ns, _, err := s.store.FindNorms(ctx, stakhanov.NormFilter{Subject: sub, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	return ns, err
+}
+
+type normGroup struct {
+	Good    *stakhanov.Good
+	InForce *stakhanov.Norm
+	// Versions, newest first.
+	Versions []*stakhanov.Norm
+}
+
+// groupNorms groups norm versions by good, with the one in force on day.
+func groupNorms(ns []*stakhanov.Norm, goods map[int64]*stakhanov.Good, day stakhanov.Date) []normGroup {
+	idx := stakhanov.NewNormIndex(ns)
+	by := map[int64]*normGroup{}
+	var order []int64
+	for _, n := range ns {
+		g := by[n.GoodID]
+		if g == nil {
+			g = &normGroup{Good: goods[n.GoodID]}
+			if g.Good == nil {
+				g.Good = &stakhanov.Good{ID: n.GoodID, Name: fmt.Sprintf("good %d", n.GoodID)}
+			}
+			g.InForce = idx.InForce(n.Subject, n.GoodID, day)
+			by[n.GoodID] = g
+			order = append(order, n.GoodID)
+		}
+		g.Versions = append(g.Versions, n)
+	}
+	out := make([]normGroup, 0, len(order))
+	for _, id := range order {
+		g := by[id]
+		sort.Slice(g.Versions, func(i, j int) bool {
+			a, b := g.Versions[i], g.Versions[j]
+			if c := a.EffectiveFrom.Compare(b.EffectiveFrom); c != 0 {
+				return c > 0
+			}
+			return a.Version > b.Version
+		})
+		out = append(out, *g)
+	}
+	return out
+}
+
+type workerData struct {
+	Person *stakhanov.Person
+	Unit   *stakhanov.Unit
+	Today  stakhanov.Date
+	Norms  []normGroup
+	Shifts []shiftRow
+}
+
+func (s *Server) handleWorker(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, unit, err := s.me(ctx)
+	if err != nil {
+		return err
+	}
+	goods, _, err := s.goods(ctx)
+	if err != nil {
+		return err
+	}
+	ns, err := s.allNorms(ctx, stakhanov.PersonSubject(p.ID))
+	if err != nil {
+		return err
+	}
+	rows, _, err := s.shiftRows(ctx, p.ID, goods, ns, stakhanov.Page{Limit: 5})
+	if err != nil {
+		return err
+	}
+	today := s.today()
+	s.render(w, r, http.StatusOK, "worker", "My norm", workerData{Person: p, Unit: unit, Today: today,
+		Norms: groupNorms(ns, goods, today), Shifts: rows})
+	return nil
+}
+
+// shiftRow is one of my reports with what it credits me.
+type shiftRow struct {
+	Report    *stakhanov.Report
+	Good      *stakhanov.Good
+	Norm      float64
+	Credited  float64
+	Percent   *float64
+	Corrected bool
+}
+
+// shiftRows returns a page of a person's own reports, newest first,
+// measured against the norm in force on each day.
+func (s *Server) shiftRows(ctx context.Context, person int64, goods map[int64]*stakhanov.Good, ns []*stakhanov.Norm, page stakhanov.Page) ([]shiftRow, int, error) {
+	sub := stakhanov.PersonSubject(person)
+	_, total, err := s.store.FindReports(ctx, stakhanov.ReportFilter{Subject: sub, Page: stakhanov.Page{Limit: 1}})
+	if err != nil {
+		return nil, 0, err
+	}
+	// The store lists oldest first; the newest page is at the end.
+	page = page.Normalize()
+	offset := max(0, total-page.Offset-page.Limit)
+	limit := min(page.Limit, total-page.Offset)
+	if limit <= 0 {
+		return nil, total, nil
+	}
+	rs, _, err := s.store.FindReports(ctx, stakhanov.ReportFilter{Subject: sub, Page: stakhanov.Page{Offset: offset, Limit: limit}})
+	if err != nil {
+		return nil, 0, err
+	}
+	idx := stakhanov.NewNormIndex(ns)
+	out := make([]shiftRow, 0, len(rs))
+	for i := len(rs) - 1; i >= 0; i-- {
+		rep := rs[i]
+		row := shiftRow{Report: rep, Good: goods[rep.GoodID], Credited: rep.Accepted * rep.SubjectShare, Corrected: rep.CorrectedBy != 0}
+		if n := idx.InForce(sub, rep.GoodID, rep.Date); n != nil {
+			row.Norm = n.Amount
+			p := row.Credited / n.Amount * 100
+			row.Percent = &p
+		}
+		out = append(out, row)
+	}
+	return out, total, nil
+}
+
+const shiftsPageSize = 50
+
+type shiftsData struct {
+	Person *stakhanov.Person
+	Shifts []shiftRow
+	Pager  pager
+}
+
+func (s *Server) handleWorkerShifts(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, _, err := s.me(ctx)
+	if err != nil {
+		return err
+	}
+	goods, _, err := s.goods(ctx)
+	if err != nil {
+		return err
+	}
+	ns, err := s.allNorms(ctx, stakhanov.PersonSubject(p.ID))
+	if err != nil {
+		return err
+	}
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	offset = max(0, offset)
+	rows, total, err := s.shiftRows(ctx, p.ID, goods, ns, stakhanov.Page{Offset: offset, Limit: shiftsPageSize})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "worker_shifts", "My shifts", shiftsData{Person: p, Shifts: rows,
+		Pager: newPager(r.URL, offset, shiftsPageSize, len(rows), total)})
+	return nil
+}
+
+type fulfilmentData struct {
+	Person  *stakhanov.Person
+	Good    *stakhanov.Good
+	Goods   []*stakhanov.Good
+	Period  string
+	Periods []string
+	Rows    []stakhanov.FulfilmentRow
+	Chart   Chart
+	CSV     string
+}
+
+var chartPeriods = []string{stakhanov.PeriodShift, stakhanov.PeriodWeek, stakhanov.PeriodMonth, stakhanov.PeriodYear}
+
+// fulfilment works out the signed-in worker's fulfilment for the request's
+// good (default: the first with a norm) and period (default: month).
+func (s *Server) fulfilment(r *http.Request) (*fulfilmentData, error) {
+	ctx := r.Context()
+	p, _, err := s.me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	goods, _, err := s.goods(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := s.allNorms(ctx, stakhanov.PersonSubject(p.ID))
+	if err != nil {
+		return nil, err
+	}
+	d := &fulfilmentData{Person: p, Period: stakhanov.PeriodMonth, Periods: chartPeriods}
+	q := r.URL.Query()
+	if v := q.Get("period"); v != "" {
+		if _, _, _, err := stakhanov.PeriodOf(v, s.today(), 1); err != nil {
+			return nil, stakhanov.Errorf(stakhanov.EINVALID, "The period must be shift, week, month or year.")
+		}
+		d.Period = v
+	}
+	seen := map[int64]bool{}
+	for _, n := range ns {
+		if !seen[n.GoodID] && goods[n.GoodID] != nil {
+			seen[n.GoodID] = true
+			d.Goods = append(d.Goods, goods[n.GoodID])
+		}
+	}
+	if v := q.Get("good"); v != "" {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		if d.Good = goods[id]; d.Good == nil {
+			return nil, stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no good %q.", v)
+		}
+	} else if len(d.Goods) > 0 {
+		d.Good = d.Goods[0]
+	}
+	if d.Good == nil {
+		return d, nil
+	}
+	f, err := stakhanov.ComputeFulfilment(ctx, s.store, stakhanov.FulfilmentQuery{
+		Subject: stakhanov.PersonSubject(p.ID), GoodID: d.Good.ID, Period: d.Period})
+	if err != nil {
+		return nil, err
+	}
+	d.Rows = f.Rows
+	d.CSV = fmt.Sprintf("/worker/fulfilment.csv?good=%d&period=%s", d.Good.ID, d.Period)
+	return d, nil
+}
+
+func (s *Server) handleWorkerFulfilment(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.fulfilment(r)
+	if err != nil {
+		return err
+	}
+	if d.Good != nil && len(d.Rows) > 0 {
+		labels := make([]string, len(d.Rows))
+		accepted := make([]float64, len(d.Rows))
+		norm := make([]float64, len(d.Rows))
+		for i, row := range d.Rows {
+			labels[i] = row.Period
+			accepted[i] = row.Accepted
+			norm[i] = row.Norm
+			if row.Norm == 0 {
+				norm[i] = math.NaN()
+			}
+		}
+		title := fmt.Sprintf("%s: accepted %s per %s against the norm", d.Person.Name, d.Good.Name, d.Period)
+		d.Chart = Chart{
+			SVG: LineChart("fulfilment-chart", title, d.Good.Measure, labels, []Series{
+				{Name: "accepted (credited to me)", Values: accepted, Class: "actual"},
+				{Name: "norm", Values: norm, Class: "norm"},
+			}),
+			Caption: fmt.Sprintf("Accepted %s (%s) credited to %s per %s, and the norm for the same shifts.", d.Good.Name, d.Good.Measure, d.Person.Name, d.Period),
+		}
+	}
+	s.render(w, r, http.StatusOK, "worker_fulfilment", "My fulfilment", d)
+	return nil
+}
+
+// handleWorkerFulfilmentCSV gives the numbers of the fulfilment chart.
+func (s *Server) handleWorkerFulfilmentCSV(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.fulfilment(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="fulfilment.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"period", "from", "to", "good", "shifts", "produced", "accepted", "norm", "percent"})
+	good := ""
+	if d.Good != nil {
+		good = d.Good.Name
+	}
+	for _, row := range d.Rows {
+		pct := ""
+		if row.Percent != nil {
+			pct = strconv.FormatFloat(*row.Percent, 'f', 1, 64)
+		}
+		cw.Write([]string{row.Period, row.From.String(), row.To.String(), good, strconv.Itoa(row.Shifts),
+			formatNum(row.Produced), formatNum(row.Accepted), formatNum(row.Norm), pct})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// rankRow is one person on the collective's leaderboard.
+type rankRow struct {
+	Rank     int
+	Person   *stakhanov.Person
+	Shifts   int
+	Accepted float64
+	Norm     float64
+	Percent  float64
+	Me       bool
+}
+
+type collectiveData struct {
+	Person   *stakhanov.Person
+	Unit     *stakhanov.Unit
+	Good     *stakhanov.Good
+	From, To stakhanov.Date
+	Month    string
+	Rows     []rankRow
+	MyRank   int
+	Chart    Chart
+}
+
+// handleWorkerCollective ranks the people of my collective by fulfilment
+// over a month: ?month=YYYY-MM, by default the month of my latest shift.
+func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, unit, err := s.me(ctx)
+	if err != nil {
+		return err
+	}
+	goods, _, err := s.goods(ctx)
+	if err != nil {
+		return err
+	}
+	d := collectiveData{Person: p, Unit: unit}
+	ns, err := s.allNorms(ctx, stakhanov.PersonSubject(p.ID))
+	if err != nil {
+		return err
+	}
+	if len(ns) > 0 {
+		d.Good = goods[ns[0].GoodID]
+	}
+	if v := r.URL.Query().Get("good"); v != "" {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		if d.Good = goods[id]; d.Good == nil {
+			return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no good %q.", v)
+		}
+	}
+	day := s.today()
+	if v := r.URL.Query().Get("month"); v != "" {
+		m, err := stakhanov.ParseDate(v + "-01")
+		if err != nil {
+			return stakhanov.Errorf(stakhanov.EINVALID, "Write the month as YYYY-MM.")
+		}
+		day = m
+	} else if latest, _, err := s.shiftRows(ctx, p.ID, goods, ns, stakhanov.Page{Limit: 1}); err != nil {
+		return err
+	} else if len(latest) > 0 {
+		day = latest[0].Report.Date
+	}
+	d.Month, d.From, d.To, _ = stakhanov.PeriodOf(stakhanov.PeriodMonth, day, 1)
+	if d.Good == nil {
+		s.render(w, r, http.StatusOK, "worker_collective", "My collective", d)
+		return nil
+	}
+	people, _, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: unit.ID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	// One fulfilment query per member: fine for a brigade. (The API's
+	// leaderboard does the same; a rolling-state table will replace both.)
+	for _, m := range people {
+		f, err := stakhanov.ComputeFulfilment(ctx, s.store, stakhanov.FulfilmentQuery{
+			Subject: stakhanov.PersonSubject(m.ID), GoodID: d.Good.ID, Period: stakhanov.PeriodYear, From: d.From, To: d.To})
+		if err != nil {
+			return err
+		}
+		row := rankRow{Person: m, Me: m.ID == p.ID}
+		normed := 0.0
+		for _, fr := range f.Rows {
+			row.Shifts += fr.Shifts
+			row.Accepted += fr.Accepted
+			row.Norm += fr.Norm
+			if fr.Percent != nil {
+				normed += *fr.Percent * fr.Norm / 100
+			}
+		}
+		if row.Norm > 0 {
+			row.Percent = normed / row.Norm * 100
+			d.Rows = append(d.Rows, row)
+		}
+	}
+	sort.SliceStable(d.Rows, func(i, j int) bool { return d.Rows[i].Percent > d.Rows[j].Percent })
+	var bars []Bar
+	for i := range d.Rows {
+		if i > 0 && d.Rows[i].Percent == d.Rows[i-1].Percent {
+			d.Rows[i].Rank = d.Rows[i-1].Rank
+		} else {
+			d.Rows[i].Rank = i + 1
+		}
+		if d.Rows[i].Me {
+			d.MyRank = d.Rows[i].Rank
+		}
+		bars = append(bars, Bar{Label: d.Rows[i].Person.Name, Value: math.Round(d.Rows[i].Percent)})
+	}
+	d.Chart = Chart{SVG: BarChart("collective-chart", "Fulfilment in "+unit.Name+", "+d.Month+", percent of the norm", bars),
+		Caption: fmt.Sprintf("Fulfilment of the %s norm in %s, %s, in percent", d.Good.Name, unit.Name, d.Month)}
+	s.render(w, r, http.StatusOK, "worker_collective", "My collective", d)
+	return nil
+}
+
+type recommendData struct {
+	Form       *Form
+	People     []Option
+	Awards     []Option
+	Done       bool
+	Candidates []*stakhanov.Person
+}
+
+// recommendOptions lists the colleagues of my enterprise (but me) and the
+// awards.
+func (s *Server) recommendOptions(ctx context.Context, p *stakhanov.Person, unit *stakhanov.Unit) ([]Option, []Option, error) {
+	scope := unit.ID
+	// The enterprise is the colleagues' circle: the unit itself, or its
+	// nearest enterprise above.
+	for u := unit; u != nil && u.Kind == stakhanov.UnitCollective && u.ParentID != 0; {
+		parent, err := s.store.FindUnitByID(ctx, u.ParentID)
+		if err != nil {
+			return nil, nil, err
+		}
+		scope, u = parent.ID, parent
+	}
+	people, _, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: scope, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := []Option{{"", "Choose a colleague"}}
+	for _, x := range people {
+		if x.ID != p.ID {
+			label := x.Name
+			if x.Profession != "" {
+				label += " (" + x.Profession + ")"
+			}
+			ps = append(ps, Option{strconv.FormatInt(x.ID, 10), label})
+		}
+	}
+	awards, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	if err != nil {
+		return nil, nil, err
+	}
+	as := []Option{{"", "Choose an award"}}
+	for _, a := range awards {
+		as = append(as, Option{strconv.FormatInt(a.ID, 10), a.Name})
+	}
+	return ps, as, nil
+}
+
+func (s *Server) handleRecommendForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, unit, err := s.me(ctx)
+	if err != nil {
+		return err
+	}
+	ps, as, err := s.recommendOptions(ctx, p, unit)
+	if err != nil {
+		return err
+	}
+	form := NewForm(nil)
+	if v := r.URL.Query().Get("candidate"); v != "" {
+		form.Set("candidate", v)
+	}
+	s.render(w, r, http.StatusOK, "worker_recommend", "Recommend a colleague",
+		recommendData{Form: form, People: ps, Awards: as, Done: r.URL.Query().Get("done") != ""})
+	return nil
+}
+
+// handleRecommend records a letter of support in the worker's own name.
+func (s *Server) handleRecommend(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, unit, err := s.me(ctx)
+	if err != nil {
+		return err
+	}
+	form := NewForm(r.PostForm)
+	rec := &stakhanov.Recommendation{Text: strings.TrimSpace(form.Get("text"))}
+	if id, err := strconv.ParseInt(form.Get("candidate"), 10, 64); err != nil || id <= 0 {
+		form.Fail("candidate", "Choose the colleague you recommend.")
+	} else {
+		rec.Candidate = stakhanov.PersonSubject(id)
+	}
+	if id, err := strconv.ParseInt(form.Get("award"), 10, 64); err != nil || id <= 0 {
+		form.Fail("award", "Choose the award you recommend them for.")
+	} else {
+		rec.AwardID = id
+	}
+	if rec.Text == "" {
+		form.Fail("text", "Say in a few words why you recommend them.")
+	}
+	if form.OK() {
+		err := s.store.CreateRecommendation(ctx, rec)
+		if err := form.FromError(err, map[string]string{"award_id": "award"}); err != nil {
+			return err
+		}
+	}
+	if !form.OK() {
+		ps, as, err := s.recommendOptions(ctx, p, unit)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "worker_recommend", "Recommend a colleague",
+			recommendData{Form: form, People: ps, Awards: as})
+		return nil
+	}
+	return redirect(w, r, "/worker/recommend?done=1")
+}
