@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/stakhanov/stakhanov"
@@ -121,6 +122,17 @@ func printDemo(out io.Writer, base, db string, w *demo.World) {
 		}
 	}
 	tw.Flush()
+	var committee []string
+	for i, stage := range w.Committee {
+		names := make([]string, len(stage))
+		for j, a := range stage {
+			names[j] = a.Name
+		}
+		committee = append(committee, fmt.Sprintf("stage %d: %s", i+1, strings.Join(names, ", ")))
+	}
+	fmt.Fprintf(out, "\nHero of Labour committee (sign in the same way; %s may not vote on Melnik):\n  %s\n", w.Conflicted, strings.Join(committee, "\n  "))
+	fmt.Fprintf(out, "A verifier who witnessed the record shift, and so may not verify it: %s\n", w.WitnessVerifier.Name)
+	fmt.Fprintf(out, "\nThe public registry: %s/registry   (API: %s/api/v1/registry?q=Gergiev)\n", base, base)
 	fmt.Fprintf(out, "\nAlexei Stakhanov's shift of 31 August 1935, against his norm:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/reports/%d\n",
 		worker, base, w.RecordReport)
 	fmt.Fprintf(out, "His fulfilment by month:\n  curl -H 'Authorization: Bearer %s' '%s/api/v1/fulfilment?subject=person:%d&period=month'\n\n",
