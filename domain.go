@@ -27,6 +27,11 @@ type Unit struct {
 	Path      string    `json:"path"`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy int64     `json:"created_by,omitempty"`
+	// HidesRanks is true when the unit hides its people's places on
+	// leaderboards: the latest setting of the nearest unit on its Path
+	// (itself first, then its parent, and so on) that has one decides;
+	// with none, ranks are shown. See UnitSettingsStore.
+	HidesRanks bool `json:"hide_ranks"`
 }
 
 func (u *Unit) Validate() error {

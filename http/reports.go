@@ -196,7 +196,8 @@ func (s *Server) handleFulfilment(w http.ResponseWriter, r *http.Request) error 
 
 // leaderboardEntry is one person's place on a leaderboard.
 type leaderboardEntry struct {
-	Rank   int               `json:"rank"`
+	// Rank is left out where ranks are hidden (see handleLeaderboard).
+	Rank   int               `json:"rank,omitempty"`
 	Person *stakhanov.Person `json:"person"`
 	Shifts int               `json:"shifts"`
 	// Accepted is the accepted output credited to the person over the
@@ -212,6 +213,9 @@ type leaderboard struct {
 	GoodID int64          `json:"good_id"`
 	From   stakhanov.Date `json:"from"`
 	To     stakhanov.Date `json:"to"`
+	// RanksHidden is true when the unit, or the unit of someone on the
+	// board, hides ranks.
+	RanksHidden bool `json:"ranks_hidden"`
 	list[leaderboardEntry]
 }
 
@@ -220,6 +224,14 @@ type leaderboard struct {
 // unless period says otherwise) by the server's clock. Only people with a
 // norm on at least one shift in the window are ranked; equal percentages
 // share a rank.
+//
+// Ranks are hidden when the unit asked for, or the unit of anyone ranked
+// on it, hides ranks (stakhanov.Unit.HidesRanks): ordering a mine would
+// otherwise place the people of a brigade that hides them. Then admins,
+// planners and auditors still get the whole board (ranks_hidden tells
+// them); any other caller tied to a person gets only that person's own
+// row, without a rank (or no row, if they are not on the board); a caller
+// with no person gets 403.
 //
 // It computes each person's fulfilment from their reports, one query per
 // person. That is fine for a brigade or a mine, not for a ministry of
@@ -259,9 +271,17 @@ func (s *Server) handleLeaderboard(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	ctx := r.Context()
-	if _, err := s.store.FindUnitByID(ctx, unitID); err != nil {
+	unit, err := s.store.FindUnitByID(ctx, unitID)
+	if err != nil {
 		return err
 	}
+	who := stakhanov.UserFromContext(ctx)
+	full := seesHiddenRanks(who)
+	if unit.HidesRanks && !full && (who == nil || who.PersonID == 0) {
+		return errRanksHidden(unit)
+	}
+	hidden := unit.HidesRanks
+	unitHides := map[int64]bool{unit.ID: unit.HidesRanks}
 	if _, err := s.store.FindGoodByID(ctx, goodID); err != nil {
 		return err
 	}
@@ -278,6 +298,14 @@ func (s *Server) handleLeaderboard(w http.ResponseWriter, r *http.Request) error
 			if err != nil {
 				return err
 			}
+			h, ok := unitHides[p.UnitID]
+			if !ok {
+				pu, err := s.store.FindUnitByID(ctx, p.UnitID)
+				if err != nil {
+					return err
+				}
+				h, unitHides[p.UnitID] = pu.HidesRanks, pu.HidesRanks
+			}
 			e := leaderboardEntry{Person: p}
 			normedAccepted := 0.0
 			for _, row := range f.Rows {
@@ -291,6 +319,7 @@ func (s *Server) handleLeaderboard(w http.ResponseWriter, r *http.Request) error
 			if e.Norm > 0 {
 				e.Percent = normedAccepted / e.Norm * 100
 				entries = append(entries, e)
+				hidden = hidden || h
 			}
 		}
 		offset += len(people)
@@ -306,8 +335,21 @@ func (s *Server) handleLeaderboard(w http.ResponseWriter, r *http.Request) error
 			entries[i].Rank = i + 1
 		}
 	}
+	if hidden && !full {
+		if who == nil || who.PersonID == 0 {
+			return errRanksHidden(unit)
+		}
+		mine := []leaderboardEntry{}
+		for _, e := range entries {
+			if e.Person.ID == who.PersonID {
+				e.Rank = 0
+				mine = append(mine, e)
+			}
+		}
+		entries = mine
+	}
 	total := len(entries)
 	lo, hi := min(page.Offset, total), min(page.Offset+page.Limit, total)
-	return writeJSON(w, http.StatusOK, leaderboard{UnitID: unitID, GoodID: goodID, From: from, To: to,
+	return writeJSON(w, http.StatusOK, leaderboard{UnitID: unitID, GoodID: goodID, From: from, To: to, RanksHidden: hidden,
 		list: newList(entries[lo:hi], total, page)})
 }

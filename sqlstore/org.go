@@ -14,11 +14,13 @@ import (
 	"github.com/stakhanov/stakhanov"
 )
 
-const unitColumns = "id, COALESCE(parent_id, 0), kind, name, path, created_at, COALESCE(created_by, 0)"
+// unitColumns select from the units table, unaliased (hidesRanksColumn
+// refers to it by name).
+const unitColumns = "id, COALESCE(parent_id, 0), kind, name, path, created_at, COALESCE(created_by, 0), " + hidesRanksColumn
 
 func scanUnit(rows interface{ Scan(...any) error }) (*stakhanov.Unit, error) {
 	u := &stakhanov.Unit{}
-	err := rows.Scan(&u.ID, &u.ParentID, &u.Kind, &u.Name, &u.Path, &u.CreatedAt, &u.CreatedBy)
+	err := rows.Scan(&u.ID, &u.ParentID, &u.Kind, &u.Name, &u.Path, &u.CreatedAt, &u.CreatedBy, &u.HidesRanks)
 	return u, err
 }
 

@@ -23,6 +23,10 @@ type plannerData struct {
 	// Without lists the people and collectives with no norm yet.
 	Without []subjectNorms
 	Saved   int64
+	// Units are the units in my scope, each with whether it hides ranks
+	// from its people; RanksSaved names the unit just changed.
+	Units      []*stakhanov.Unit
+	RanksSaved int64
 }
 
 func (s *Server) handlePlanner(w http.ResponseWriter, r *http.Request) error {
@@ -38,6 +42,10 @@ func (s *Server) handlePlanner(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := plannerData{Today: s.today()}
 	d.Saved, _ = strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
+	d.RanksSaved, _ = strconv.ParseInt(r.URL.Query().Get("ranks"), 10, 64)
+	if d.Units, _, err = s.store.FindUnits(ctx, stakhanov.UnitFilter{Within: u.UnitID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}}); err != nil {
+		return err
+	}
 	var subjects []stakhanov.Subject
 	for _, c := range sc.Collectives {
 		subjects = append(subjects, stakhanov.UnitSubject(c.ID))
@@ -133,4 +141,26 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 		return s.normForm(w, r, http.StatusUnprocessableEntity, form)
 	}
 	return redirect(w, r, "/planner?saved="+strconv.FormatInt(n.ID, 10))
+}
+
+// handleSetUnitRanks records a unit's choice to hide ranks from its people
+// (hide_ranks=1) or show them (hide_ranks=0): a new setting, the latest in
+// force; the store checks that the unit is in my scope.
+func (s *Server) handleSetUnitRanks(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no unit %q.", r.PathValue("id"))
+	}
+	var hide bool
+	switch r.PostForm.Get("hide_ranks") {
+	case "1":
+		hide = true
+	case "0":
+	default:
+		return stakhanov.Errorf(stakhanov.EINVALID, "Choose whether to hide ranks (hide_ranks 1) or show them (0).")
+	}
+	if err := s.store.SetUnitHidesRanks(r.Context(), id, hide); err != nil {
+		return err
+	}
+	return redirect(w, r, "/planner?ranks="+strconv.FormatInt(id, 10)+"#unit-ranks")
 }

@@ -343,10 +343,18 @@ type collectiveData struct {
 	Rows     []rankRow
 	MyRank   int
 	Chart    Chart
+	// Hidden is true when the collective (or a unit of someone in it)
+	// hides ranks: then Rows and Chart are empty and Mine holds my own
+	// figures, without a rank.
+	Hidden bool
+	Mine   *rankRow
 }
 
 // handleWorkerCollective ranks the people of my collective by fulfilment
 // over a month: ?month=YYYY-MM, by default the month of my latest shift.
+// Where the collective hides ranks (stakhanov.Unit.HidesRanks, or the unit
+// of anyone ranked in it does, as the API's leaderboard decides), it shows
+// only my own figures: no place, no list or chart of colleagues.
 func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, unit, err := s.me(ctx)
@@ -357,7 +365,7 @@ func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	d := collectiveData{Person: p, Unit: unit}
+	d := collectiveData{Person: p, Unit: unit, Hidden: unit.HidesRanks}
 	ns, err := s.allNorms(ctx, stakhanov.PersonSubject(p.ID))
 	if err != nil {
 		return err
@@ -388,13 +396,24 @@ func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) 
 		s.render(w, r, http.StatusOK, "worker_collective", "My collective", d)
 		return nil
 	}
-	people, _, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: unit.ID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
-	if err != nil {
-		return err
+	people := []*stakhanov.Person{p}
+	if !d.Hidden {
+		if people, _, err = s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: unit.ID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}}); err != nil {
+			return err
+		}
 	}
+	unitHides := map[int64]bool{unit.ID: unit.HidesRanks}
 	// One fulfilment query per member: fine for a brigade. (The API's
 	// leaderboard does the same; a rolling-state table will replace both.)
 	for _, m := range people {
+		hides, ok := unitHides[m.UnitID]
+		if !ok {
+			mu, err := s.store.FindUnitByID(ctx, m.UnitID)
+			if err != nil {
+				return err
+			}
+			hides, unitHides[m.UnitID] = mu.HidesRanks, mu.HidesRanks
+		}
 		f, err := stakhanov.ComputeFulfilment(ctx, s.store, stakhanov.FulfilmentQuery{
 			Subject: stakhanov.PersonSubject(m.ID), GoodID: d.Good.ID, Period: stakhanov.PeriodYear, From: d.From, To: d.To})
 		if err != nil {
@@ -413,7 +432,18 @@ func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) 
 		if row.Norm > 0 {
 			row.Percent = normed / row.Norm * 100
 			d.Rows = append(d.Rows, row)
+			d.Hidden = d.Hidden || hides
 		}
+	}
+	if d.Hidden {
+		for i := range d.Rows {
+			if d.Rows[i].Me {
+				d.Mine = &d.Rows[i]
+			}
+		}
+		d.Rows = nil
+		s.render(w, r, http.StatusOK, "worker_collective", "My collective", d)
+		return nil
 	}
 	sort.SliceStable(d.Rows, func(i, j int) bool { return d.Rows[i].Percent > d.Rows[j].Percent })
 	var bars []Bar

@@ -1,0 +1,50 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// Unit settings (migration 0007, table unit_settings) are append-only: a
+// change is a new row numbered per unit by seq, and the row with the
+// highest seq is in force.
+//
+// A unit's HidesRanks comes from the nearest unit on its path that has a
+// setting: its own, else its parent's, and so on up; with none, ranks are
+// shown. So a ministry may hide ranks everywhere under it and a brigade
+// may still choose to show its own.
+
+// hidesRanksColumn computes Unit.HidesRanks for the row of the units table
+// in the enclosing query (which must name it "units", unaliased). Paths
+// are digits and slashes, so LIKE on them needs no escaping.
+const hidesRanksColumn = `COALESCE((SELECT s.hide_ranks FROM unit_settings s JOIN units a ON a.id = s.unit_id
+	WHERE units.path LIKE a.path || '%' ORDER BY LENGTH(a.path) DESC, s.seq DESC LIMIT 1), FALSE)`
+
+// SetUnitHidesRanks adds a setting for the unit; the latest is in force.
+func (db *DB) SetUnitHidesRanks(ctx context.Context, unitID int64, hide bool) error {
+	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RolePlanner)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(q querier) error {
+		unit, err := findUnit(ctx, q, unitID)
+		if err != nil {
+			return err
+		}
+		if err := requireScope(who, unit.Path, fmt.Sprintf("unit %d", unit.ID)); err != nil {
+			return err
+		}
+		var seq int64
+		if err := q.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM unit_settings WHERE unit_id = ?`, unitID).Scan(&seq); err != nil {
+			return err
+		}
+		_, err = q.exec(ctx, `INSERT INTO unit_settings (unit_id, seq, hide_ranks, set_by, set_at) VALUES (?, ?, ?, ?, ?)`,
+			unitID, seq, hide, nullID(who.ID), db.now().UTC())
+		if db.dialect.IsUniqueViolation(err) {
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "the settings of unit %d were changed at the same moment; try again", unitID)
+		}
+		return err
+	})
+}
