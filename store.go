@@ -15,6 +15,7 @@ type Store interface {
 	CredentialStore
 	LedgerStore
 	AccountStore
+	UnitSettingsStore
 
 	CreateUnit(ctx context.Context, u *Unit) error
 	FindUnitByID(ctx context.Context, id int64) (*Unit, error)

@@ -86,6 +86,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/units", needsToken, s.handleUnits},
 		{"POST", "/api/v1/units", needsToken, s.handleCreateUnit},
 		{"GET", "/api/v1/units/{id}", needsToken, s.handleUnit},
+		{"PUT", "/api/v1/units/{id}/settings", needsToken, s.handleSetUnitSettings},
 
 		{"GET", "/api/v1/people", needsToken, s.handlePeople},
 		{"POST", "/api/v1/people", needsToken, s.handleCreatePerson},

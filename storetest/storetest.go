@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"HonoursRoles", testHonoursRoles},
 		{"LedgerAppends", testLedgerAppends},
 		{"LedgerConcurrentSigning", testLedgerConcurrentSigning},
+		{"UnitHidesRanks", testUnitHidesRanks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -135,6 +135,16 @@ type recipientData struct {
 	Profession string
 	Unit       string
 	Entries    []recipientEntry
+	// LedgerSize is the number of records in the honours ledger now: the
+	// tree size the inclusion proofs are for.
+	LedgerSize int64
+}
+
+// ledgerEntry is where a record is in the honours ledger; Found is false
+// when the ledger holds no record for it.
+type ledgerEntry struct {
+	Found bool
+	Index int64
 }
 
 type recipientEntry struct {
@@ -144,10 +154,16 @@ type recipientEntry struct {
 	// Revoked is the number of the decree that revoked it, if any.
 	RevokedBy string
 	Companion string
+	// Ledger is the conferral's record in the honours ledger, Revocation
+	// its revocation's (if revoked).
+	Ledger     ledgerEntry
+	Revocation ledgerEntry
 }
 
 // handleRecipient shows everything public about one recipient: each
-// conferral, by which decree, and each revocation.
+// conferral, by which decree, and each revocation, with where each is in
+// the honours ledger (and links to its record and inclusion proof), and
+// each conferral's credential and baked insignia.
 func (s *Server) handleRecipient(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	sub, err := stakhanov.ParseSubject(r.PathValue("kind") + ":" + r.PathValue("id"))
@@ -200,9 +216,30 @@ func (s *Server) handleRecipient(w http.ResponseWriter, r *http.Request) error {
 		decrees[id] = d.Number
 		return d.Number, nil
 	}
+	if data.LedgerSize, err = s.store.LedgerSize(ctx); err != nil {
+		return err
+	}
+	ledgerIndex := func(kind string, id int64) (ledgerEntry, error) {
+		i, err := s.store.LedgerRecordIndex(ctx, kind, id)
+		if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
+			return ledgerEntry{}, nil
+		}
+		if err != nil {
+			return ledgerEntry{}, err
+		}
+		return ledgerEntry{Found: true, Index: i}, nil
+	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Date.Before(cs[j].Date) })
 	for _, c := range cs {
 		e := recipientEntry{Conferral: c}
+		if e.Ledger, err = ledgerIndex(stakhanov.LedgerConferral, c.ID); err != nil {
+			return err
+		}
+		if c.Revocation != nil {
+			if e.Revocation, err = ledgerIndex(stakhanov.LedgerRevocation, c.ID); err != nil {
+				return err
+			}
+		}
 		if e.Award, err = award(c.AwardID); err != nil {
 			return err
 		}

@@ -24,6 +24,13 @@ var navs = map[string][]Link{
 		{"/planner", "Norms"},
 		{"/planner/norms/new", "Set a norm"},
 	},
+	stakhanov.RoleVerifier: {
+		{"/verifier", "Flagged reports"},
+	},
+	stakhanov.RoleAuditor: {
+		{"/auditor", "Honours ledger"},
+		{"/registry", "Registry"},
+	},
 }
 
 func navFor(role string) []Link {
@@ -49,16 +56,6 @@ type roleInfo struct {
 // roleInfos describe the start pages of roles whose work has no pages of
 // its own yet: what the role does and the API calls that do it.
 var roleInfos = map[string]roleInfo{
-	stakhanov.RoleVerifier: {"Verifier", "You independently verify or reject flagged shift records.", []roleTask{
-		{"Shift reports of the units you cover", "GET /api/v1/reports"},
-		{"A report with its fulfilment", "GET /api/v1/reports/{id}"},
-		{"Verify or reject a flagged report", "POST /api/v1/reports/{id}/verification"},
-	}},
-	stakhanov.RoleAuditor: {"Auditor", "You read everything and check the ledger.", []roleTask{
-		{"Decrees", "GET /api/v1/decrees"},
-		{"Conferrals", "GET /api/v1/conferrals/{id}"},
-		{"Shift reports", "GET /api/v1/reports"},
-	}},
 	stakhanov.RoleAdmin: {"Administrator", "You keep the organisation tree, the people, the goods, the accounts and the award catalogue.", []roleTask{
 		{"Units", "POST /api/v1/units"},
 		{"People", "POST /api/v1/people"},

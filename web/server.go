@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/stakhanov/stakhanov"
+	"github.com/stakhanov/stakhanov/ledger"
 )
 
 // Config tunes the server.
@@ -34,6 +35,11 @@ type Config struct {
 	// SignInNote is shown under the sign-in form; the demo uses it to say
 	// what the demo passwords are.
 	SignInNote string
+	// Ledger, if set, is the honours ledger's log: the auditor's page shows
+	// its public key, signs a checkpoint of the ledger as it is now (as GET
+	// /api/v1/ledger/checkpoint does) and checks checkpoints' signatures.
+	// Without it the page shows the checkpoints kept, unchecked.
+	Ledger *ledger.Log
 }
 
 // Server is the web interface over a store.
@@ -130,6 +136,7 @@ func (s *Server) table() []route {
 		{"GET", "/planner", planner, s.handlePlanner},
 		{"GET", "/planner/norms/new", planner, s.handleNormForm},
 		{"POST", "/planner/norms", planner, s.handleCreateNorm},
+		{"POST", "/planner/units/{id}/ranks", planner, s.handleSetUnitRanks},
 
 		// Nominator (nominator.go).
 		{"GET", "/nominator", only(stakhanov.RoleNominator), s.handleNominator},
@@ -156,9 +163,13 @@ func (s *Server) table() []route {
 		{"POST", "/registrar/ceremonies/{id}/presented", only(stakhanov.RoleRegistrar), s.handleMarkPresented},
 		// Start pages of the roles whose work is done through the API for
 		// now (roles.go).
-		{"GET", "/verifier", only(stakhanov.RoleVerifier), s.handleRoleHome},
-		{"GET", "/auditor", only(stakhanov.RoleAuditor), s.handleRoleHome},
 		{"GET", "/admin", only(stakhanov.RoleAdmin), s.handleRoleHome},
+		// Verifier (verifier.go).
+		{"GET", "/verifier", only(stakhanov.RoleVerifier), s.handleVerifier},
+		{"GET", "/verifier/reports/{id}", only(stakhanov.RoleVerifier), s.handleVerifierReport},
+		{"POST", "/verifier/reports/{id}/verification", only(stakhanov.RoleVerifier), s.handleVerifyReport},
+		// Auditor (auditor.go).
+		{"GET", "/auditor", only(stakhanov.RoleAuditor), s.handleAuditor},
 	}
 }
 

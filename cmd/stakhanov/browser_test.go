@@ -380,3 +380,35 @@ func TestBrowserRegistrar(t *testing.T) {
 		screenshot(t, "ceremony"),
 	)
 }
+
+// TestBrowserVerifier opens the verifier's queue, where Stakhanov's record
+// of 31 August 1935 waits flagged, and verifies it with a note.
+func TestBrowserVerifier(t *testing.T) {
+	ctx := browser(t)
+	base, w, store := scenarioServer(t, 0)
+	row := fmt.Sprintf("queue-%d", w.RecordReport)
+	do(t, ctx,
+		signIn(base, "verifier"),
+		chromedp.Navigate(base+"/verifier"),
+		chromedp.WaitVisible(chromedp.ID(row)),
+		screenshot(t, "verifier-queue"),
+	)
+	if got := text(t, ctx, "#"+row); !strings.Contains(got, "Above a multiple of the norm") || !strings.Contains(got, "4.9 times the norm of 7 t") {
+		t.Fatalf("queue row of the record: %q", got)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS("#"+row+" th a")),
+		chromedp.WaitVisible(chromedp.ID("verify-form")),
+		chromedp.SetValue(chromedp.ID("f-decision"), stakhanov.DecisionVerified),
+		chromedp.SetValue(chromedp.ID("f-note"), "Measured the workings with the timbering logs: 102 t cut by a team of three."),
+		chromedp.Click(chromedp.ID("verify-submit")),
+		chromedp.WaitVisible(chromedp.ID("decision-recorded")),
+	)
+	if gone, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById(`+strconv.Quote(row)+`)`)); err != nil || !gone {
+		t.Fatalf("the record is still in the queue (%v):\n%s", err, text(t, ctx, "main"))
+	}
+	r, err := store.FindReportByID(context.Background(), w.RecordReport)
+	if err != nil || r.Review != stakhanov.ReviewVerified {
+		t.Fatalf("the record after verifying: %+v, %v", r, err)
+	}
+}
