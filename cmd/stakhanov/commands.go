@@ -94,8 +94,17 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 	if isPostgres(c.DB) {
 		return fmt.Errorf("%w: demo creates a fresh embedded database; give a file path, not a postgres:// URL", errUsage)
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(c.DB + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+	// A fresh demo is a fresh history: its ledger and credentials get new
+	// keys too, unless keys were given.
+	stale := []string{c.DB, c.DB + "-wal", c.DB + "-shm"}
+	if c.LedgerKey == "" {
+		stale = append(stale, c.LedgerKeyPath())
+	}
+	if c.CredentialKey == "" {
+		stale = append(stale, c.credentialKeyPath())
+	}
+	for _, f := range stale {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 	}
