@@ -140,7 +140,8 @@ func printDemo(out io.Writer, base, db string, w *demo.World) {
 		committee = append(committee, fmt.Sprintf("stage %d: %s", i+1, strings.Join(names, ", ")))
 	}
 	fmt.Fprintf(out, "\nHero of Labour committee (sign in the same way; %s may not vote on Melnik):\n  %s\n", w.Conflicted, strings.Join(committee, "\n  "))
-	fmt.Fprintf(out, "A verifier who witnessed the record shift, and so may not verify it: %s\n", w.WitnessVerifier.Name)
+	fmt.Fprintf(out, "A verifier who witnessed the record shift, and so may not verify it: %s (password %s, token %s)\n",
+		w.WitnessVerifier.Name, w.WitnessVerifier.Password, w.WitnessVerifier.Token)
 	fmt.Fprintf(out, "\nThe public registry: %s/registry   (API: %s/api/v1/registry?q=Gergiev)\n", base, base)
 	fmt.Fprintf(out, "\nAlexei Stakhanov's shift of 31 August 1935, against his norm:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/reports/%d\n",
 		worker, base, w.RecordReport)
