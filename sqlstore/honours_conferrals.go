@@ -197,26 +197,44 @@ func (db *DB) MarkPresented(ctx context.Context, ceremonyID, conferralID int64) 
 	})
 }
 
-// registryFrom joins each conferral to its recipient: a person (with its
-// unit) or a unit (with its parent).
-const registryFrom = `conferrals c
+// registryJoins joins each row c (recipient_kind, recipient_id) to its
+// recipient: a person (with its unit) or a unit (with its parent).
+const registryJoins = `
 	LEFT JOIN people p ON c.recipient_kind = 'person' AND p.id = c.recipient_id
 	LEFT JOIN units pu ON pu.id = p.unit_id
 	LEFT JOIN units u ON c.recipient_kind = 'unit' AND u.id = c.recipient_id
 	LEFT JOIN units up ON up.id = u.parent_id`
 
+// registryFrom joins each conferral to its recipient.
+const registryFrom = `conferrals c` + registryJoins
+
 const registryName = `COALESCE(p.name, u.name, '')`
 
 // Registry searches the public registry of recipients. Conferrals exist
 // only once their decree is signed, so everything here is public.
+//
+// Every condition is on conferrals alone (q through the search index), so
+// the counts read conferrals and its recipient index only; names are read
+// for the matching recipients, to order the page.
 func (db *DB) Registry(ctx context.Context, f stakhanov.RegistryFilter) (*stakhanov.Registry, error) {
-	q := db.reader()
+	q, done, err := db.registryReader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	page := f.Page.Normalize()
 	w := &where{}
-	if s := strings.TrimSpace(f.Q); s != "" {
-		pat := "%" + escapeLike(strings.ToLower(s)) + "%"
-		w.add(`(LOWER(`+registryName+`) LIKE ? ESCAPE '\' OR LOWER(COALESCE(p.profession, '')) LIKE ? ESCAPE '\'
-			OR LOWER(COALESCE(pu.name, up.name, '')) LIKE ? ESCAPE '\')`, pat, pat, pat)
+	if strings.TrimSpace(f.Q) != "" {
+		// Each word of q must begin a word of the recipient's name,
+		// profession or unit, through the search index
+		// (registry_search.go). A q of no words (only punctuation)
+		// matches no one.
+		if words := searchWords(f.Q); len(words) > 0 {
+			cond, arg := db.registrySearchCond(words)
+			w.add(cond, arg)
+		} else {
+			w.add("1 = 0")
+		}
 	}
 	if f.AwardID != 0 {
 		w.add("c.award_id = ?", f.AwardID)
@@ -225,56 +243,47 @@ func (db *DB) Registry(ctx context.Context, f stakhanov.RegistryFilter) (*stakha
 		w.add("c.date >= ? AND c.date < ?", stakhanov.NewDate(f.Year, 1, 1), stakhanov.NewDate(f.Year+1, 1, 1))
 	}
 	reg := &stakhanov.Registry{Recipients: []stakhanov.RegistryRecipient{}, ByAward: []stakhanov.AwardCount{}, ByYear: []stakhanov.YearCount{}}
-	if err := q.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT c.recipient_kind, c.recipient_id FROM `+registryFrom+w.String()+`) x`,
-		w.args...).Scan(&reg.Total); err != nil {
-		return nil, err
-	}
-	// Counts over the whole selection.
-	rows, err := q.query(ctx, `SELECT c.award_id, a.name, COUNT(*) FROM `+registryFrom+` JOIN awards a ON a.id = c.award_id`+w.String()+
-		` GROUP BY c.award_id, a.name ORDER BY c.award_id`, w.args...)
+	recipients := `SELECT DISTINCT c.recipient_kind, c.recipient_id FROM conferrals c` + w.String()
+
+	// Counts over the whole selection, per award and per year, in one pass.
+	rows, err := q.query(ctx, `SELECT g.award_id, a.name, g.date, g.n
+		FROM (SELECT c.award_id, c.date, COUNT(*) AS n FROM conferrals c`+w.String()+` GROUP BY c.award_id, c.date) g
+		JOIN awards a ON a.id = g.award_id`, w.args...)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var ac stakhanov.AwardCount
-		if err := rows.Scan(&ac.AwardID, &ac.Award, &ac.Count); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		reg.ByAward = append(reg.ByAward, ac)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = q.query(ctx, `SELECT c.date, COUNT(*) FROM `+registryFrom+w.String()+` GROUP BY c.date`, w.args...)
-	if err != nil {
-		return nil, err
-	}
+	awards := map[int64]int{}
 	years := map[int]int{}
 	for rows.Next() {
+		var ac stakhanov.AwardCount
 		var d stakhanov.Date
-		var n int
-		if err := rows.Scan(&d, &n); err != nil {
+		if err := rows.Scan(&ac.AwardID, &ac.Award, &d, &ac.Count); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		years[d.Year()] += n
+		if i, ok := awards[ac.AwardID]; ok {
+			reg.ByAward[i].Count += ac.Count
+		} else {
+			awards[ac.AwardID] = len(reg.ByAward)
+			reg.ByAward = append(reg.ByAward, ac)
+		}
+		years[d.Year()] += ac.Count
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	sort.Slice(reg.ByAward, func(i, j int) bool { return reg.ByAward[i].AwardID < reg.ByAward[j].AwardID })
 	for y, n := range years {
 		reg.ByYear = append(reg.ByYear, stakhanov.YearCount{Year: y, Count: n})
 	}
 	sort.Slice(reg.ByYear, func(i, j int) bool { return reg.ByYear[i].Year < reg.ByYear[j].Year })
 
-	// The page of recipients, by name.
+	// The page of recipients, by name, with the number of them all.
 	args := append(append([]any{}, w.args...), page.Limit, page.Offset)
-	rows, err = q.query(ctx, `SELECT c.recipient_kind, c.recipient_id, `+registryName+`, COALESCE(p.profession, ''), COALESCE(pu.name, up.name, '')
-		FROM `+registryFrom+w.String()+`
-		GROUP BY c.recipient_kind, c.recipient_id, `+registryName+`, COALESCE(p.profession, ''), COALESCE(pu.name, up.name, '')
+	rows, err = q.query(ctx, `SELECT c.recipient_kind, c.recipient_id, `+registryName+`, COALESCE(p.profession, ''), COALESCE(pu.name, up.name, ''),
+		COUNT(*) OVER ()
+		FROM (`+recipients+`) c`+registryJoins+`
 		ORDER BY `+registryName+`, c.recipient_kind, c.recipient_id LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err
@@ -282,7 +291,7 @@ func (db *DB) Registry(ctx context.Context, f stakhanov.RegistryFilter) (*stakha
 	index := map[stakhanov.Subject]int{}
 	for rows.Next() {
 		var r stakhanov.RegistryRecipient
-		if err := rows.Scan(&r.Recipient.Kind, &r.Recipient.ID, &r.Name, &r.Profession, &r.Unit); err != nil {
+		if err := rows.Scan(&r.Recipient.Kind, &r.Recipient.ID, &r.Name, &r.Profession, &r.Unit, &reg.Total); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -293,6 +302,12 @@ func (db *DB) Registry(ctx context.Context, f stakhanov.RegistryFilter) (*stakha
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if len(reg.Recipients) == 0 && len(reg.ByAward) > 0 {
+		// A page past the end: count them apart.
+		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM (`+recipients+`) x`, w.args...).Scan(&reg.Total); err != nil {
+			return nil, err
+		}
 	}
 	if len(reg.Recipients) == 0 {
 		return reg, nil

@@ -430,6 +430,10 @@ func (db *DB) insertConferral(ctx context.Context, q querier, d *stakhanov.Decre
 		p.award.ID, p.recipient.Kind, p.recipient.ID, d.ID, nullID(nomID), serial, d.Date, p.times, brings, nullID(companionOf), now)
 	if db.dialect.IsUniqueViolation(err) {
 		return 0, stakhanov.Errorf(stakhanov.ECONFLICT, "another decree conferred %s at the same moment; try again", p.award.Name)
+	} else if err != nil {
+		return 0, err
 	}
-	return id, err
+	// The registry's search index learns of a new recipient in the same
+	// transaction (registry_search.go).
+	return id, db.indexRecipient(ctx, q, p.recipient)
 }

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"AbolishedAward", testAbolishedAward},
 		{"CompanionAndRepeat", testCompanionAndRepeat},
 		{"Revocation", testRevocation},
+		{"RegistrySearch", testRegistrySearch},
 		{"CredentialSalt", testCredentialSalt},
 		{"Prerequisites", testPrerequisites},
 		{"NominationRuleNotMet", testNominationRuleNotMet},
