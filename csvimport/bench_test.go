@@ -3,7 +3,10 @@ package csvimport_test
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +17,9 @@ import (
 
 	"github.com/stakhanov/stakhanov"
 	"github.com/stakhanov/stakhanov/csvimport"
+	"github.com/stakhanov/stakhanov/postgres"
+	"github.com/stakhanov/stakhanov/postgres/pgtest"
+	"github.com/stakhanov/stakhanov/sqlstore"
 )
 
 // BenchmarkImportReports measures `stakhanov import reports` against
@@ -154,6 +160,32 @@ const importColumns = "subject_kind, subject_id, unit_id, good_id, date, shift, 
 func loadWithSQLite3(b *testing.B, sqlite3, dir, file string, unit int64, n int) time.Duration {
 	b.Helper()
 	rowsFile := filepath.Join(dir, "reports-table.csv")
+	writeTableRows(b, file, rowsFile, unit)
+	db := filepath.Join(dir, "sqlite3.db")
+	shell(b, sqlite3, db, "PRAGMA journal_mode=WAL;\n"+reportsTable)
+	// The same pragmas as the store's connection (sqlite/sqlite.go).
+	script := fmt.Sprintf(`PRAGMA synchronous=FULL;
+PRAGMA cache_size=-65536;
+CREATE TEMP TABLE staging AS SELECT %[1]s FROM main.reports WHERE 0;
+.import --csv --schema temp %[2]s staging
+INSERT INTO main.reports (%[1]s) SELECT %[3]s FROM temp.staging;
+`, importColumns, quote(rowsFile), strings.NewReplacer("corrects_id", "NULLIF(corrects_id, '')", "reporter_id", "NULLIF(reporter_id, '')").Replace(importColumns))
+	start := time.Now()
+	shell(b, sqlite3, db, script)
+	took := time.Since(start)
+	out := shell(b, sqlite3, db, "PRAGMA journal_mode; SELECT COUNT(*), COUNT(corrects_id), COUNT(reporter_id), typeof(produced), typeof(subject_id) FROM reports;")
+	if want := fmt.Sprintf("wal\n%d|0|0|real|integer\n", n); out != want {
+		b.Fatalf("sqlite3 loaded %q, want %q", out, want)
+	}
+	b.Logf("sqlite3: %d rows loaded in %v", n, took.Round(time.Millisecond))
+	return took
+}
+
+// writeTableRows writes the rows of the reports file as the columns of the
+// reports table (importColumns), every value as the store writes it (unit,
+// subject share, key, creation time), corrects_id and reporter_id empty.
+func writeTableRows(b *testing.B, file, rowsFile string, unit int64) {
+	b.Helper()
 	created := time.Now().UTC().Format("2006-01-02 15:04:05.999999999-07:00") // as the Go driver writes a time
 	writeFile(b, rowsFile, func(out *bufio.Writer) error {
 		f := open(b, file)
@@ -199,24 +231,6 @@ func loadWithSQLite3(b *testing.B, sqlite3, dir, file string, unit int64, n int)
 		}
 		return nil
 	})
-	db := filepath.Join(dir, "sqlite3.db")
-	shell(b, sqlite3, db, "PRAGMA journal_mode=WAL;\n"+reportsTable)
-	// The same pragmas as the store's connection (sqlite/sqlite.go).
-	script := fmt.Sprintf(`PRAGMA synchronous=FULL;
-PRAGMA cache_size=-65536;
-CREATE TEMP TABLE staging AS SELECT %[1]s FROM main.reports WHERE 0;
-.import --csv --schema temp %[2]s staging
-INSERT INTO main.reports (%[1]s) SELECT %[3]s FROM temp.staging;
-`, importColumns, quote(rowsFile), strings.NewReplacer("corrects_id", "NULLIF(corrects_id, '')", "reporter_id", "NULLIF(reporter_id, '')").Replace(importColumns))
-	start := time.Now()
-	shell(b, sqlite3, db, script)
-	took := time.Since(start)
-	out := shell(b, sqlite3, db, "PRAGMA journal_mode; SELECT COUNT(*), COUNT(corrects_id), COUNT(reporter_id), typeof(produced), typeof(subject_id) FROM reports;")
-	if want := fmt.Sprintf("wal\n%d|0|0|real|integer\n", n); out != want {
-		b.Fatalf("sqlite3 loaded %q, want %q", out, want)
-	}
-	b.Logf("sqlite3: %d rows loaded in %v", n, took.Round(time.Millisecond))
-	return took
 }
 
 // shell runs a script in the sqlite3 shell, failing on any complaint.
@@ -299,4 +313,186 @@ func BenchmarkParseReports(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)*100_000/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkImportReportsPostgres measures `stakhanov import reports`
+// against PostgreSQL's own bulk loader on the same rows:
+//
+//	STAKHANOV_TEST_POSTGRES=postgres://... go test ./csvimport -run '^$' -bench ImportReportsPostgres -benchtime 1x -timeout 30m
+//
+// It is skipped unless STAKHANOV_TEST_POSTGRES names a server. As
+// BenchmarkImportReports, it generates STAKHANOV_BENCH_ROWS reports
+// (1,000,000 by default) over 1,000 people, then
+//
+//   - imports them into a store in a fresh schema through csvimport.Reports
+//     and Store.ImportReports (stakhanov_reports/s; ns/op is this import);
+//   - loads the same rows with psql's \copy ... FROM ... (FORMAT csv), the
+//     server's COPY fed by its own client, into a fresh schema holding a
+//     copy of the store's reports table (same columns, identity, indexes,
+//     UNIQUE and foreign key constraints), timing the psql process
+//     (copy_rows/s). psql is given a file whose columns are the table's
+//     but id, written before the clock starts, with every value the store
+//     writes; empty corrects_id and reporter_id are NULL, as COPY reads
+//     an unquoted empty field, and the empty note is kept empty
+//     (FORCE_NOT_NULL).
+//
+// ratio is stakhanov_reports/s over copy_rows/s: at least 1 meets the
+// design's target. peak_RSS_MiB is the process's peak resident memory
+// after the import (Linux).
+func BenchmarkImportReportsPostgres(b *testing.B) {
+	n := 1_000_000
+	if v := os.Getenv("STAKHANOV_BENCH_ROWS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			b.Fatalf("STAKHANOV_BENCH_ROWS=%q: want a positive number of rows", v)
+		}
+	}
+	base := pgtest.URL(b)
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		b.Skip("psql is not on PATH: install the PostgreSQL client (apt-get install postgresql-client) to compare the import with its \\copy")
+	}
+	const people = 1000
+	var ours, theirs time.Duration
+	var peak int64
+	for i := range b.N {
+		b.StopTimer()
+		dir := b.TempDir()
+		s, err := postgres.Open(context.Background(), pgtest.Schema(b), time.Now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := populate(b, s, min(people, n))
+		file := filepath.Join(dir, "reports.csv")
+		writeFile(b, file, func(f *bufio.Writer) error {
+			return csvimport.GenerateReports(f, n, w.people, w.coal.ID, stakhanov.NewDate(1935, time.January, 1))
+		})
+
+		b.StartTimer()
+		start := time.Now()
+		f := open(b, file)
+		res, err := s.ImportReports(system, csvimport.Reports(f))
+		f.Close()
+		ours += time.Since(start)
+		b.StopTimer()
+		peak = max(peak, peakRSS())
+		s.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Created != n {
+			b.Fatalf("import: got %+v, want %d created", res, n)
+		}
+		if i == 0 {
+			b.Logf("stakhanov: %d reports imported in %v", n, ours.Round(time.Millisecond))
+		}
+
+		theirs += loadWithPsql(b, psql, base, dir, file, w.brigade.ID, n)
+	}
+	total := float64(n) * float64(b.N)
+	oursRate, theirRate := total/ours.Seconds(), total/theirs.Seconds()
+	b.ReportMetric(oursRate, "stakhanov_reports/s")
+	b.ReportMetric(theirRate, "copy_rows/s")
+	b.ReportMetric(oursRate/theirRate, "ratio")
+	if peak > 0 {
+		b.ReportMetric(float64(peak)/(1<<20), "peak_RSS_MiB")
+	}
+	fmt.Printf("ImportReportsPostgres: %d rows: stakhanov import %.0f reports/s (%v), psql \\copy %.0f rows/s (%v): ratio %.2f; peak RSS %d MiB\n",
+		n, oursRate, (ours / time.Duration(b.N)).Round(time.Millisecond), theirRate, (theirs / time.Duration(b.N)).Round(time.Millisecond),
+		oursRate/theirRate, peak>>20)
+}
+
+// pgReportsTable is the reports table of postgres/migrations/0001_foundation.sql.
+const pgReportsTable = `CREATE TABLE reports (
+	id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	subject_kind  TEXT NOT NULL,
+	subject_id    BIGINT NOT NULL,
+	unit_id       BIGINT NOT NULL,
+	good_id       BIGINT NOT NULL,
+	date          DATE NOT NULL,
+	shift         BIGINT NOT NULL,
+	minutes       BIGINT NOT NULL,
+	produced      DOUBLE PRECISION NOT NULL,
+	accepted      DOUBLE PRECISION NOT NULL,
+	subject_share DOUBLE PRECISION NOT NULL,
+	note          TEXT NOT NULL,
+	idem_key      TEXT NOT NULL UNIQUE,
+	corrects_id   BIGINT UNIQUE REFERENCES reports (id),
+	reporter_id   BIGINT,
+	created_at    TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX reports_subject ON reports (subject_kind, subject_id, date);
+CREATE INDEX reports_unit ON reports (unit_id, date);
+`
+
+// loadWithPsql writes the rows of file as the table's columns, creates the
+// reports table in a fresh schema, and times psql's \copy loading them.
+func loadWithPsql(b *testing.B, psql, base, dir, file string, unit int64, n int) time.Duration {
+	b.Helper()
+	rowsFile := filepath.Join(dir, "reports-table.csv")
+	writeTableRows(b, file, rowsFile, unit)
+	u, err := url.Parse(pgtest.Schema(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	schema := u.Query().Get("search_path")
+	db, err := sql.Open("pgx", u.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(pgReportsTable); err != nil {
+		b.Fatal(err)
+	}
+	copyCmd := fmt.Sprintf(`\copy %s.reports (%s) FROM '%s' WITH (FORMAT csv, FORCE_NOT_NULL (note))`,
+		schema, importColumns, strings.ReplaceAll(rowsFile, "'", "''"))
+	start := time.Now()
+	cmd := exec.Command(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", base, "-c", copyCmd)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+		b.Fatalf("psql: %v: %s", err, stderr.String())
+	}
+	took := time.Since(start)
+	var got, corrects, reporters int
+	if err := db.QueryRow(`SELECT COUNT(*), COUNT(corrects_id), COUNT(reporter_id) FROM reports`).Scan(&got, &corrects, &reporters); err != nil {
+		b.Fatal(err)
+	}
+	if got != n || corrects != 0 || reporters != 0 {
+		b.Fatalf("psql loaded %d rows (%d corrections, %d reporters), want %d", got, corrects, reporters, n)
+	}
+	b.Logf("psql \\copy: %d rows loaded in %v", n, took.Round(time.Millisecond))
+	return took
+}
+
+// populate puts a mine, a brigade of n people (imported from a people
+// file) and coal in a store.
+func populate(b *testing.B, s *sqlstore.DB, n int) *world {
+	b.Helper()
+	w := &world{s: s}
+	w.mine = &stakhanov.Unit{Kind: stakhanov.UnitEnterprise, Name: "Tsentralnaya-Irmino mine"}
+	must(b, s.CreateUnit(system, w.mine))
+	w.brigade = &stakhanov.Unit{Kind: stakhanov.UnitCollective, Name: "Stakhanov's brigade", ParentID: w.mine.ID}
+	must(b, s.CreateUnit(system, w.brigade))
+	w.coal = &stakhanov.Good{Name: "coal", Measure: "t"}
+	must(b, s.CreateGood(system, w.coal))
+	var file strings.Builder
+	file.WriteString("code,name,profession,unit\n")
+	for i := range n {
+		fmt.Fprintf(&file, "M-%d,Miner %d,hewer,%d\n", i, i, w.brigade.ID)
+	}
+	res, err := s.ImportPeople(system, csvimport.People(strings.NewReader(file.String())))
+	must(b, err)
+	if res.Created != n {
+		b.Fatalf("people: got %+v, want %d created", res, n)
+	}
+	people, _, err := s.FindPeople(context.Background(), stakhanov.PersonFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	must(b, err)
+	for _, p := range people {
+		w.people = append(w.people, p.ID)
+	}
+	if len(w.people) != n {
+		b.Fatalf("people: found %d, want %d", len(w.people), n)
+	}
+	return w
 }

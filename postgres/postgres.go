@@ -14,8 +14,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"github.com/stakhanov/stakhanov/sqlstore"
 )
@@ -32,6 +33,24 @@ func (dialect) IsUniqueViolation(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "23505"
 }
+
+// CopyFrom streams rows into a table with COPY FROM, on the pgx connection
+// under conn (sqlstore.Copier): imports use it to stage their rows.
+func (dialect) CopyFrom(ctx context.Context, conn *sql.Conn, table string, columns []string, next func() ([]any, error)) (int64, error) {
+	var n int64
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("postgres: the connection is a %T, not pgx's", dc)
+		}
+		var err error
+		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(next))
+		return err
+	})
+	return n, err
+}
+
+var _ sqlstore.Copier = dialect{}
 
 // Open connects to the database at url (postgres://...) and brings its
 // schema up to date. now is the clock.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
+	"sort"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -19,20 +21,14 @@ import (
 func importRows[T any](ctx context.Context, db *DB, rows iter.Seq[stakhanov.ImportRow[T]],
 	handle func(q querier, v *T, write bool) (created bool, err error), finish func(q querier) error) (stakhanov.ImportResult, error) {
 	var res stakhanov.ImportResult
-	bad := &stakhanov.ImportError{}
+	bad := &lineErrors{}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
 	}
 	defer tx.Rollback()
 	q := querier{tx, db.dialect}
-	note := func(e stakhanov.LineError) {
-		if len(bad.Lines) < stakhanov.MaxImportErrors {
-			bad.Lines = append(bad.Lines, e)
-		} else {
-			bad.Truncated++
-		}
-	}
+	note := bad.note
 	for row := range rows {
 		res.Lines++
 		if len(row.Errors) > 0 || row.Value == nil {
@@ -59,8 +55,8 @@ func importRows[T any](ctx context.Context, db *DB, rows iter.Seq[stakhanov.Impo
 	if err := ctx.Err(); err != nil {
 		return stakhanov.ImportResult{}, err
 	}
-	if len(bad.Lines) > 0 {
-		return stakhanov.ImportResult{}, bad
+	if bad.bad() {
+		return stakhanov.ImportResult{}, bad.err()
 	}
 	if finish != nil {
 		if err := finish(q); err != nil {
@@ -156,6 +152,12 @@ func (d *directory) good(id int64) error {
 // ImportReports writes shift reports. A line whose key was imported before
 // with the same figures is counted as existing; with other figures it is an
 // error.
+//
+// Every line is checked in memory against a directory loaded once (no
+// query per line); the rows are then written in bulk, by the engine's
+// fastest path: on PostgreSQL, streamed with COPY into a staging table and
+// moved into reports with one INSERT ... SELECT (importReportsCopy); on
+// SQLite, many rows per prepared INSERT (importReportsBatched).
 func (db *DB) ImportReports(ctx context.Context, rows iter.Seq[stakhanov.ImportRow[stakhanov.Report]]) (stakhanov.ImportResult, error) {
 	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RoleForeman)
 	if err != nil {
@@ -165,131 +167,104 @@ func (db *DB) ImportReports(ctx context.Context, rows iter.Seq[stakhanov.ImportR
 	if err != nil {
 		return stakhanov.ImportResult{}, err
 	}
-	now := db.now().UTC()
-	corrected := map[int64]bool{}
-	var insert *sql.Stmt
-	// The plausibility rules are applied after the last line (judgeImported).
-	judge := &importJudge{}
-	return importRows(ctx, db, rows, func(q querier, r *stakhanov.Report, write bool) (bool, error) {
-		if err := r.Validate(); err != nil {
-			return false, err
-		}
-		unit, err := dir.subject(who, r.Subject, "subject")
-		if err != nil {
-			return false, err
-		}
-		if err := dir.good(r.GoodID); err != nil {
-			return false, err
-		}
-		for _, h := range r.Helpers {
-			if err := dir.person(h.PersonID, "helpers"); err != nil {
-				return false, err
-			}
-		}
-		for _, w := range r.Witnesses {
-			if err := dir.person(w, "witnesses"); err != nil {
-				return false, err
-			}
-			if r.Subject == stakhanov.PersonSubject(w) || r.HasHelper(w) {
-				return false, stakhanov.FieldErrorf("witnesses", "person %d worked the shift and cannot witness it", w)
-			}
-		}
-		if r.Corrects != 0 {
-			if corrected[r.Corrects] {
-				return false, stakhanov.FieldErrorf("corrects", "report %d is corrected twice in this file", r.Corrects)
-			}
-			corrected[r.Corrects] = true
-			var n int
-			if err := q.queryRow(ctx, `SELECT COUNT(*) FROM reports WHERE id = ?`, r.Corrects).Scan(&n); err != nil {
-				return false, err
-			}
-			if n == 0 {
-				return false, stakhanov.FieldErrorf("corrects", "report %d not found", r.Corrects)
-			}
-		}
-		if !write {
-			// Nothing more is written, but a key already used for other
-			// figures is still worth naming.
-			if err := sameAsImported(ctx, q, r); err != nil && !errors.Is(err, errKeyFree) {
-				return false, err
-			}
-			return false, nil
-		}
-		if insert == nil {
-			query := `INSERT INTO reports (subject_kind, subject_id, unit_id, good_id, date, shift, minutes,
-				produced, accepted, subject_share, note, idem_key, corrects_id, reporter_id, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
-			if !db.dialect.LastInsertID() {
-				query += " RETURNING id"
-			}
-			insert, err = q.q.(*sql.Tx).PrepareContext(ctx, rebind(db.dialect, query))
-			if err != nil {
-				return false, err
-			}
-		}
-		args := []any{r.Subject.Kind, r.Subject.ID, unit, r.GoodID, r.Date, r.Shift, r.Minutes,
-			r.Produced, r.Accepted, r.SubjectShare, r.Note, r.Key, nullID(r.Corrects), nullID(who.ID), now}
-		inserted, err := execInsert(ctx, db.dialect, insert, &r.ID, args)
-		if err != nil {
-			return false, err
-		}
-		if !inserted {
-			if err := sameAsImported(ctx, q, r); err != nil && !errors.Is(err, errKeyFree) {
-				return false, err
-			} else if errors.Is(err, errKeyFree) {
-				return false, stakhanov.FieldErrorf("corrects", "report %d was already corrected", r.Corrects)
-			}
-			return false, nil
-		}
-		judge.add(r, unit)
-		return true, insertTeam(ctx, q, r)
-	}, func(q querier) error { return db.judgeImported(ctx, q, judge) })
+	chk := &reportChecker{who: who, dir: dir, corrected: map[int64]bool{}}
+	if c, ok := db.dialect.(Copier); ok {
+		return db.importReportsCopy(ctx, c, chk, rows)
+	}
+	return db.importReportsBatched(ctx, chk, rows)
 }
 
-// errKeyFree is sameAsImported's answer when no report has the key.
-var errKeyFree = errors.New("key not used")
+// reportChecker checks import lines without a query: everything but
+// whether the report a line corrects exists.
+type reportChecker struct {
+	who       *stakhanov.User
+	dir       *directory
+	corrected map[int64]bool
+}
 
-// execInsert runs a prepared INSERT ... ON CONFLICT DO NOTHING and reports
-// whether a row was inserted, setting *id. RETURNING costs SQLite a
-// statement journal per row (it made imports three times slower), so
-// where the driver gives the last insert id, that is used instead.
-func execInsert(ctx context.Context, d Dialect, stmt *sql.Stmt, id *int64, args []any) (bool, error) {
-	if !d.LastInsertID() {
-		err := stmt.QueryRowContext(ctx, args...).Scan(id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return false, nil
-		}
-		return err == nil, err
+// check validates a report and returns its unit; an *stakhanov.Error is a
+// problem with the line.
+func (c *reportChecker) check(r *stakhanov.Report) (int64, error) {
+	if err := r.Validate(); err != nil {
+		return 0, err
 	}
-	res, err := stmt.ExecContext(ctx, args...)
+	unit, err := c.dir.subject(c.who, r.Subject, "subject")
 	if err != nil {
-		return false, err
+		return 0, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err
+	if err := c.dir.good(r.GoodID); err != nil {
+		return 0, err
 	}
-	*id, err = res.LastInsertId()
-	return err == nil, err
+	for _, h := range r.Helpers {
+		if err := c.dir.person(h.PersonID, "helpers"); err != nil {
+			return 0, err
+		}
+	}
+	for _, w := range r.Witnesses {
+		if err := c.dir.person(w, "witnesses"); err != nil {
+			return 0, err
+		}
+		if r.Subject == stakhanov.PersonSubject(w) || r.HasHelper(w) {
+			return 0, stakhanov.FieldErrorf("witnesses", "person %d worked the shift and cannot witness it", w)
+		}
+	}
+	if r.Corrects != 0 {
+		if c.corrected[r.Corrects] {
+			return 0, stakhanov.FieldErrorf("corrects", "report %d is corrected twice in this file", r.Corrects)
+		}
+		c.corrected[r.Corrects] = true
+	}
+	return unit, nil
 }
 
-// sameAsImported checks that a report whose key is already taken records
-// the same figures; if not, the line is in error. It returns errKeyFree if
-// no report has the key.
-func sameAsImported(ctx context.Context, q querier, r *stakhanov.Report) error {
-	prev, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.idem_key = ?", r.Key))
-	if errors.Is(err, sql.ErrNoRows) {
-		return errKeyFree
-	} else if err != nil {
-		return err
+// lineErrors keeps an import's problems: the first MaxImportErrors in line
+// order, however they were found (a bulk write finds some after later
+// lines were read), and the count of the others.
+type lineErrors struct {
+	stakhanov.ImportError
+}
+
+func (b *lineErrors) note(e stakhanov.LineError) {
+	n := len(b.Lines)
+	i := n
+	if n > 0 && b.Lines[n-1].Line > e.Line {
+		i = sort.Search(n, func(i int) bool { return b.Lines[i].Line > e.Line })
 	}
-	if err := loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
-		return err
+	if n < stakhanov.MaxImportErrors {
+		b.Lines = slices.Insert(b.Lines, i, e)
+		return
 	}
-	if !r.SameAs(prev) {
-		return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "key",
-			Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
+	b.Truncated++
+	if i < n {
+		// e comes before the last kept: keep it instead.
+		copy(b.Lines[i+1:], b.Lines[i:n-1])
+		b.Lines[i] = e
 	}
-	return nil
+}
+
+// noteErr notes err as a problem with line if it is an *stakhanov.Error,
+// and reports whether it was; any other error is returned.
+func (b *lineErrors) noteErr(line int, err error) (bool, error) {
+	var e *stakhanov.Error
+	if errors.As(err, &e) {
+		b.note(stakhanov.LineError{Line: line, Field: e.Field, Message: e.Message})
+		return true, nil
+	}
+	return false, err
+}
+
+func (b *lineErrors) bad() bool { return len(b.Lines) > 0 }
+
+func (b *lineErrors) err() *stakhanov.ImportError {
+	e := b.ImportError
+	return &e
+}
+
+// keyConflict is the problem with a line whose key is held by prev, a
+// report with other figures.
+func keyConflict(line int, r, prev *stakhanov.Report) stakhanov.LineError {
+	return stakhanov.LineError{Line: line, Field: "key",
+		Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
 }
 
 // ImportNorms writes norm versions. A line identical to a version already

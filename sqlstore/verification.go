@@ -370,6 +370,12 @@ type importJudge struct {
 }
 
 func (j *importJudge) add(r *stakhanov.Report, unit int64) {
+	j.scope(r, unit)
+	j.written(r.ID, r.ID)
+}
+
+// scope widens the units, goods and dates judged to take in r.
+func (j *importJudge) scope(r *stakhanov.Report, unit int64) {
 	if j.units == nil {
 		j.units, j.goods = map[int64]bool{}, map[int64]bool{}
 	}
@@ -380,10 +386,14 @@ func (j *importJudge) add(r *stakhanov.Report, unit int64) {
 	if j.to.IsZero() || r.Date.After(j.to) {
 		j.to = r.Date
 	}
-	if j.minID == 0 || r.ID < j.minID {
-		j.minID = r.ID
+}
+
+// written records that the import wrote reports with ids from lo to hi.
+func (j *importJudge) written(lo, hi int64) {
+	if j.minID == 0 || lo < j.minID {
+		j.minID = lo
 	}
-	j.maxID = max(j.maxID, r.ID)
+	j.maxID = max(j.maxID, hi)
 }
 
 // judgeImported applies the plausibility rules to the reports an import
