@@ -518,46 +518,6 @@ func (s *Server) handleCreateDecree(w http.ResponseWriter, r *http.Request) erro
 	return created(w, "decrees", d.ID, viewDecree(d))
 }
 
-func (s *Server) handleDecree(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.store.FindDecreeByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, viewDecree(d))
-}
-
-// handleSignDecree signs a drafted decree. The store checks every entry;
-// if one fails, nothing changes and its error names each entry and why.
-func (s *Server) handleSignDecree(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.store.SignDecree(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, viewDecree(d))
-}
-
-// handleConferral is public: a conferral exists only once its decree is
-// signed, and signed decrees are public.
-func (s *Server) handleConferral(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.store.FindConferralByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, c)
-}
-
 type ceremonyInput struct {
 	Date       string  `json:"date"`
 	Place      string  `json:"place"`
@@ -599,18 +559,6 @@ func (s *Server) handleCreateCeremony(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	return created(w, "ceremonies", c.ID, fillCeremony(c))
-}
-
-func (s *Server) handleCeremony(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.store.FindCeremonyByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, fillCeremony(c))
 }
 
 // handlePresentation records that a conferral was handed over at the

@@ -72,18 +72,6 @@ func (s *Server) handleCreateUnit(w http.ResponseWriter, r *http.Request) error 
 	return created(w, "units", u.ID, u)
 }
 
-func (s *Server) handleUnit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	u, err := s.store.FindUnitByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, u)
-}
-
 func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := stakhanov.PersonFilter{UnitID: q.id("unit"), Name: q.get("name"), Page: q.page()}
@@ -107,18 +95,6 @@ func (s *Server) handleCreatePerson(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return created(w, "people", p.ID, p)
-}
-
-func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	p, err := s.store.FindPersonByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
 }
 
 func (s *Server) handleGoods(w http.ResponseWriter, r *http.Request) error {
@@ -146,14 +122,3 @@ func (s *Server) handleCreateGood(w http.ResponseWriter, r *http.Request) error 
 	return created(w, "goods", g.ID, g)
 }
 
-func (s *Server) handleGood(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	g, err := s.store.FindGoodByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, g)
-}

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"encoding"
 	"encoding/json"
 	"errors"
@@ -462,3 +463,22 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) error
 	}
 	return decode(raw, v, "")
 }
+
+// byID makes the handler of a route ".../{id}" that answers with what act
+// returns for the id (a read, or an action such as signing), shaped by view.
+func byID[T, V any](act func(context.Context, int64) (T, error), view func(T) V) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		v, err := act(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, view(v))
+	}
+}
+
+// same is the view that shows a value as it is.
+func same[T any](v T) T { return v }

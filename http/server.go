@@ -85,16 +85,16 @@ func (s *Server) table() []route {
 
 		{"GET", "/api/v1/units", needsToken, s.handleUnits},
 		{"POST", "/api/v1/units", needsToken, s.handleCreateUnit},
-		{"GET", "/api/v1/units/{id}", needsToken, s.handleUnit},
+		{"GET", "/api/v1/units/{id}", needsToken, byID(s.store.FindUnitByID, same)},
 		{"PUT", "/api/v1/units/{id}/settings", needsToken, s.handleSetUnitSettings},
 
 		{"GET", "/api/v1/people", needsToken, s.handlePeople},
 		{"POST", "/api/v1/people", needsToken, s.handleCreatePerson},
-		{"GET", "/api/v1/people/{id}", needsToken, s.handlePerson},
+		{"GET", "/api/v1/people/{id}", needsToken, byID(s.store.FindPersonByID, same)},
 
 		{"GET", "/api/v1/goods", needsToken, s.handleGoods},
 		{"POST", "/api/v1/goods", needsToken, s.handleCreateGood},
-		{"GET", "/api/v1/goods/{id}", needsToken, s.handleGood},
+		{"GET", "/api/v1/goods/{id}", needsToken, byID(s.store.FindGoodByID, same)},
 		{"GET", "/api/v1/goods/{id}/plausibility", needsToken, s.handlePlausibility},
 		{"PUT", "/api/v1/goods/{id}/plausibility", needsToken, s.handleSetPlausibility},
 
@@ -130,10 +130,10 @@ func (s *Server) table() []route {
 
 		{"GET", "/api/v1/decrees", needsToken, s.handleDecrees},
 		{"POST", "/api/v1/decrees", needsToken, s.handleCreateDecree},
-		{"GET", "/api/v1/decrees/{id}", needsToken, s.handleDecree},
-		{"POST", "/api/v1/decrees/{id}/sign", needsToken, s.handleSignDecree},
+		{"GET", "/api/v1/decrees/{id}", needsToken, byID(s.store.FindDecreeByID, viewDecree)},
+		{"POST", "/api/v1/decrees/{id}/sign", needsToken, byID(s.store.SignDecree, viewDecree)},
 
-		{"GET", "/api/v1/conferrals/{id}", public, s.handleConferral},
+		{"GET", "/api/v1/conferrals/{id}", public, byID(s.store.FindConferralByID, same)},
 		{"GET", "/api/v1/conferrals/{id}/credential", public, s.handleCredential},
 		{"GET", "/api/v1/conferrals/{id}/status", public, s.handleCredentialStatus},
 		{"GET", "/api/v1/conferrals/{id}/insignia.svg", public, s.handleBakedInsignia},
@@ -141,7 +141,7 @@ func (s *Server) table() []route {
 
 		{"GET", "/api/v1/ceremonies", public, s.handleCeremonies},
 		{"POST", "/api/v1/ceremonies", needsToken, s.handleCreateCeremony},
-		{"GET", "/api/v1/ceremonies/{id}", public, s.handleCeremony},
+		{"GET", "/api/v1/ceremonies/{id}", public, byID(s.store.FindCeremonyByID, fillCeremony)},
 		{"POST", "/api/v1/ceremonies/{id}/presentations", needsToken, s.handlePresentation},
 
 		{"GET", "/api/v1/registry", public, s.handleRegistry},
