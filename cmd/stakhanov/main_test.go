@@ -96,7 +96,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 }
 
 // seededDB makes a database holding the demo world and returns its path.
-func seededDB(t *testing.T) (string, *demo.World) {
+func seededDB(t testing.TB) (string, *demo.World) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "seeded.db")
 	s, err := sqlite.Open(context.Background(), path, time.Now)

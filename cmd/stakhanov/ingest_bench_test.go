@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// BenchmarkSingleReportIngest measures single-report HTTP ingest: parallel
+// clients each POST one report per request to a Main serving the demo
+// world on SQLite, every report acknowledged only after its commit.
+//
+//	go test ./cmd/stakhanov -run '^$' -bench SingleReportIngest -benchtime 5000x
+func BenchmarkSingleReportIngest(b *testing.B) {
+	for _, clients := range []int{1, 8, 32} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			benchIngest(b, clients)
+		})
+	}
+}
+
+func benchIngest(b *testing.B, clients int) {
+	db, w := seededDB(b)
+	m := NewMain()
+	m.Config.DB = db
+	m.Config.Addr = "127.0.0.1:0"
+	m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := m.Open(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	var token string
+	for _, a := range w.Accounts {
+		if a.Role == stakhanov.RoleForeman {
+			token = a.Token
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	url := m.URL() + "/api/v1/reports"
+	var next, failed atomic.Int64
+	start := stakhanov.NewDate(1950, 1, 1)
+	b.ResetTimer()
+	began := time.Now()
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				// A shift a day, four shifts, across the years: every key new.
+				d := start.AddDays(int(i / 4))
+				body := fmt.Sprintf(`{"subject":"person:%d","good_id":%d,"date":"%s","shift":%d,"produced":8,"accepted":7.5,"key":"bench/%d"}`,
+					w.Stakhanov, w.Coal, d, i%4+1, i)
+				req, _ := http.NewRequest("POST", url, bytes.NewBufferString(body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				resp, err := client.Do(req)
+				if err != nil || resp.StatusCode != http.StatusCreated {
+					failed.Add(1)
+				}
+				if resp != nil {
+					resp.Body.Close()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	took := time.Since(began)
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d of %d reports were not acknowledged", n, b.N)
+	}
+	b.ReportMetric(float64(b.N)/took.Seconds(), "reports/s")
+}
