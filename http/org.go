@@ -121,4 +121,3 @@ func (s *Server) handleCreateGood(w http.ResponseWriter, r *http.Request) error 
 	}
 	return created(w, "goods", g.ID, g)
 }
-

@@ -70,5 +70,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*sqlstore.DB,
 		return nil, err
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	return sqlstore.New(write, read, dialect{}, now), nil
+	db := sqlstore.New(write, read, dialect{}, now)
+	db.EnableGroupCommit()
+	return db, nil
 }

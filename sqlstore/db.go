@@ -41,6 +41,8 @@ type DB struct {
 	// pw are the password hash costs (accounts.go); nil is the default.
 	pwMu sync.Mutex
 	pw   *PasswordParams
+	// group gathers concurrent writes into shared commits; nil when off.
+	group *committer
 }
 
 var _ stakhanov.Store = (*DB)(nil)
@@ -61,6 +63,9 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 func (db *DB) WriteDB() *sql.DB { return db.write }
 
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		if err2 := db.read.Close(); err == nil {

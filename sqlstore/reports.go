@@ -32,7 +32,7 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 		return nil, stakhanov.FieldErrorf("reports", "no reports given")
 	}
 	created := make([]bool, len(rs))
-	err = db.inTx(ctx, func(q querier) error {
+	err = db.groupTx(ctx, func(q querier) error {
 		for i, r := range rs {
 			ok, err := db.insertReport(ctx, q, who, r)
 			if err != nil {

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"Reports", testReports},
 		{"ReportIdempotency", testReportIdempotency},
 		{"ReportBatchAtomic", testReportBatchAtomic},
+		{"ConcurrentReports", testConcurrentReports},
 		{"Corrections", testCorrections},
 		{"Helpers", testHelpers},
 		{"CollectiveFulfilment", testCollectiveFulfilment},

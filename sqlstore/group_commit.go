@@ -1,0 +1,150 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Group commit: SQLite has one writer, and each commit waits for the disk.
+// Writes that arrive while one commits are gathered and committed together
+// in one transaction, each in a savepoint of its own, so that one write's
+// error undoes only that write. Every caller is answered after the commit,
+// so nothing is acknowledged before it is durable.
+
+// maxGroup bounds how many writes share one commit.
+const maxGroup = 256
+
+var errClosed = errors.New("the store is closed")
+
+type groupWrite struct {
+	ctx  context.Context
+	fn   func(q querier) error
+	done chan error
+}
+
+type committer struct {
+	db      *DB
+	queue   chan *groupWrite
+	stop    chan struct{}
+	stopped sync.WaitGroup
+	once    sync.Once
+}
+
+// EnableGroupCommit makes small writes (shift reports) share commits. It
+// is for engines with a single writer; call it once, before use.
+func (db *DB) EnableGroupCommit() {
+	c := &committer{db: db, queue: make(chan *groupWrite), stop: make(chan struct{})}
+	c.stopped.Add(1)
+	go c.run()
+	db.group = c
+}
+
+// groupTx runs fn in a write transaction, shared with other writes when
+// group commit is on. It returns once fn's work is committed or undone.
+func (db *DB) groupTx(ctx context.Context, fn func(q querier) error) error {
+	if db.group == nil {
+		return db.inTx(ctx, fn)
+	}
+	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.group.queue <- w:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.group.stop:
+		return errClosed
+	}
+	// Once queued, the write may commit: wait for the answer even if the
+	// caller gives up, so that it is never told "failed" about a success.
+	return <-w.done
+}
+
+func (c *committer) run() {
+	defer c.stopped.Done()
+	for {
+		var batch []*groupWrite
+		select {
+		case w := <-c.queue:
+			batch = append(batch, w)
+		case <-c.stop:
+			return
+		}
+	gather:
+		for len(batch) < maxGroup {
+			select {
+			case w := <-c.queue:
+				batch = append(batch, w)
+			default:
+				break gather
+			}
+		}
+		c.commit(batch)
+	}
+}
+
+func (c *committer) commit(batch []*groupWrite) {
+	errs := make([]error, len(batch))
+	answer := func() {
+		for i, w := range batch {
+			w.done <- errs[i]
+		}
+	}
+	defer answer()
+	fail := func(err error) {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+	}
+	tx, err := c.db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	q := querier{tx, c.db.dialect}
+	for i, w := range batch {
+		if err := w.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := tx.Exec("SAVEPOINT group_write"); err != nil {
+			tx.Rollback()
+			fail(err)
+			return
+		}
+		errs[i] = runWrite(w.fn, q)
+		if errs[i] != nil {
+			if _, err := tx.Exec("ROLLBACK TO SAVEPOINT group_write"); err != nil {
+				tx.Rollback()
+				fail(err)
+				return
+			}
+		}
+		if _, err := tx.Exec("RELEASE SAVEPOINT group_write"); err != nil {
+			tx.Rollback()
+			fail(err)
+			return
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		fail(err)
+	}
+}
+
+// runWrite runs one write, turning a panic into its error so that one bad
+// write cannot stop the committer.
+func runWrite(fn func(q querier) error, q querier) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("write panicked: %v", p)
+		}
+	}()
+	return fn(q)
+}
+
+func (c *committer) close() {
+	c.once.Do(func() { close(c.stop) })
+	c.stopped.Wait()
+}
