@@ -461,3 +461,27 @@ type Candidate struct {
 	Considered int             `json:"considered"`
 	Shifts     []FulfilmentRow `json:"shifts"`
 }
+
+// Reasons a committee member may not vote on a nomination.
+const (
+	ConflictCandidate   = "candidate"   // the member is the candidate
+	ConflictRecommender = "recommender" // the member recommended the candidate
+	ConflictEnterprise  = "enterprise"  // the member belongs to the candidate's enterprise
+)
+
+// Conflict is one reason a committee member must recuse from a nomination.
+type Conflict struct {
+	Reason string `json:"reason"`
+	// Enterprise is the candidate's enterprise, for ConflictEnterprise.
+	Enterprise int64 `json:"enterprise,omitempty"`
+}
+
+func (c Conflict) String() string {
+	switch c.Reason {
+	case ConflictCandidate:
+		return "the member is the candidate"
+	case ConflictRecommender:
+		return "the member recommended the candidate"
+	}
+	return fmt.Sprintf("the member belongs to the candidate's enterprise (unit %d)", c.Enterprise)
+}

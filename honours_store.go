@@ -34,6 +34,9 @@ type HonoursStore interface {
 	// nomination's current stage, refusing conflicted members, and moves the
 	// nomination on when the stage is decided.
 	CastVote(ctx context.Context, v *Vote) (*Nomination, error)
+	// MemberConflicts says why a committee member (a user) may not vote on
+	// a nomination, by the rules CastVote applies; none if it may.
+	MemberConflicts(ctx context.Context, userID, nominationID int64) ([]Conflict, error)
 
 	// CreateDecree drafts a decree (authority). Nothing is conferred until
 	// it is signed.

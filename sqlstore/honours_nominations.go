@@ -462,10 +462,10 @@ func (db *DB) CastVote(ctx context.Context, v *stakhanov.Vote) (*stakhanov.Nomin
 		if voted {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "%s has already voted on nomination %d at stage %q", who.Name, n.ID, stage.Name)
 		}
-		if why, err := memberConflict(ctx, q, who.ID, n); err != nil {
+		if why, err := memberConflicts(ctx, q, who.ID, n); err != nil {
 			return err
-		} else if why != "" {
-			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s must recuse from nomination %d: %s", who.Name, n.ID, why)
+		} else if len(why) > 0 {
+			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s must recuse from nomination %d: %s", who.Name, n.ID, why[0])
 		}
 		var seq int
 		if err := q.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM votes WHERE nomination_id = ?`, n.ID).Scan(&seq); err != nil {
@@ -502,60 +502,75 @@ func (db *DB) CastVote(ctx context.Context, v *stakhanov.Vote) (*stakhanov.Nomin
 	return db.FindNominationByID(ctx, v.NominationID)
 }
 
-// memberConflict says why a committee member may not vote on a
-// nomination, or "" if it may: it is the candidate, one of the candidate's
-// recommenders for the award, or of the candidate's enterprise.
-func memberConflict(ctx context.Context, q querier, userID int64, n *stakhanov.Nomination) (string, error) {
+// MemberConflicts says why a committee member may not vote on a
+// nomination.
+func (db *DB) MemberConflicts(ctx context.Context, userID, nominationID int64) ([]stakhanov.Conflict, error) {
+	q := db.reader()
+	var n stakhanov.Nomination
+	err := q.queryRow(ctx, `SELECT award_id, candidate_kind, candidate_id FROM nominations WHERE id = ?`, nominationID).
+		Scan(&n.AwardID, &n.Candidate.Kind, &n.Candidate.ID)
+	if err != nil {
+		return nil, notFound("nomination", nominationID, err)
+	}
+	return memberConflicts(ctx, q, userID, &n)
+}
+
+// memberConflicts says why a committee member may not vote on a
+// nomination: it is the candidate, one of the candidate's recommenders for
+// the award, or of the candidate's enterprise (by its person or its unit
+// scope).
+func memberConflicts(ctx context.Context, q querier, userID int64, n *stakhanov.Nomination) ([]stakhanov.Conflict, error) {
 	var personID, unitID int64
 	if err := q.queryRow(ctx, `SELECT COALESCE(person_id, 0), COALESCE(unit_id, 0) FROM users WHERE id = ?`, userID).Scan(&personID, &unitID); err != nil {
-		return "", notFound("user", userID, err)
+		return nil, notFound("user", userID, err)
 	}
+	var why []stakhanov.Conflict
 	if personID != 0 && n.Candidate == stakhanov.PersonSubject(personID) {
-		return "the member is the candidate", nil
+		why = append(why, stakhanov.Conflict{Reason: stakhanov.ConflictCandidate})
 	}
 	if personID != 0 {
 		rec, err := exists(ctx, q, `recommendations WHERE recommender_id = ? AND award_id = ? AND candidate_kind = ? AND candidate_id = ?`,
 			personID, n.AwardID, n.Candidate.Kind, n.Candidate.ID)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if rec {
-			return "the member recommended the candidate", nil
+			why = append(why, stakhanov.Conflict{Reason: stakhanov.ConflictRecommender})
 		}
 	}
 	_, candPath, err := subjectPath(ctx, q, n.Candidate)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	candEnt, err := enterpriseOf(ctx, q, candPath)
 	if err != nil || candEnt == 0 {
-		return "", err
+		return why, err
 	}
 	var paths []string
 	if personID != 0 {
 		_, p, err := subjectPath(ctx, q, stakhanov.PersonSubject(personID))
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		paths = append(paths, p)
 	}
 	if unitID != 0 {
 		_, p, err := subjectPath(ctx, q, stakhanov.UnitSubject(unitID))
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		paths = append(paths, p)
 	}
 	for _, p := range paths {
 		ent, err := enterpriseOf(ctx, q, p)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if ent == candEnt {
-			return fmt.Sprintf("the member belongs to the candidate's enterprise (unit %d)", ent), nil
+			return append(why, stakhanov.Conflict{Reason: stakhanov.ConflictEnterprise, Enterprise: ent}), nil
 		}
 	}
-	return "", nil
+	return why, nil
 }
 
 // enterpriseOf returns the nearest unit of kind enterprise on a unit path

@@ -77,55 +77,27 @@ func (s *Server) handleCommittee(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// conflicts says why a committee member may not vote on a nomination, by
-// the rules the store applies when it takes a vote: the member is the
-// candidate, or recommended the candidate for the award, or belongs (by
-// its person or its unit scope) to the candidate's enterprise, the nearest
-// unit of kind enterprise on the candidate's unit path.
+// conflicts says, in the member's words, why it may not vote on a
+// nomination: the store's reasons (MemberConflicts), which it applies when
+// it takes a vote.
 func (s *Server) conflicts(l *honLookup, u *stakhanov.User, n *stakhanov.Nomination) ([]string, error) {
-	var why []string
-	if u.PersonID != 0 {
-		if n.Candidate == stakhanov.PersonSubject(u.PersonID) {
-			why = append(why, "You are the candidate.")
-		}
-		for _, rec := range n.Recommendations {
-			if rec.RecommenderID == u.PersonID {
-				why = append(why, "You recommended the candidate for this award.")
-				break
-			}
-		}
-	}
-	candPath, err := l.subjectPath(n.Candidate)
+	cs, err := s.store.MemberConflicts(l.ctx, u.ID, n.ID)
 	if err != nil {
 		return nil, err
 	}
-	candEnt, err := s.enterpriseOn(l.ctx, candPath)
-	if err != nil || candEnt == nil {
-		return why, err
-	}
-	var paths []string
-	if u.PersonID != 0 {
-		p, err := l.subjectPath(stakhanov.PersonSubject(u.PersonID))
-		if err != nil {
-			return nil, err
-		}
-		paths = append(paths, p)
-	}
-	if u.UnitID != 0 {
-		p, err := l.subjectPath(stakhanov.UnitSubject(u.UnitID))
-		if err != nil {
-			return nil, err
-		}
-		paths = append(paths, p)
-	}
-	for _, p := range paths {
-		ent, err := s.enterpriseOn(l.ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		if ent != nil && ent.ID == candEnt.ID {
+	var why []string
+	for _, c := range cs {
+		switch c.Reason {
+		case stakhanov.ConflictCandidate:
+			why = append(why, "You are the candidate.")
+		case stakhanov.ConflictRecommender:
+			why = append(why, "You recommended the candidate for this award.")
+		case stakhanov.ConflictEnterprise:
+			ent, err := s.store.FindUnitByID(l.ctx, c.Enterprise)
+			if err != nil {
+				return nil, err
+			}
 			why = append(why, fmt.Sprintf("You belong to the candidate's enterprise, %s.", ent.Name))
-			break
 		}
 	}
 	return why, nil
