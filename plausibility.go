@@ -265,22 +265,54 @@ func (v *Verification) Validate() error {
 	return nil
 }
 
-// Independence says why a person may not verify a report, or "" if it may:
-// the verifier must not be the subject, a helper or a witness of the
-// report, nor the person who reported it. memberOfSubject tells whether
-// the person belongs to the subject when it is a collective.
-func (r *Report) Independence(personID, reporterPersonID int64, memberOfSubject bool) string {
-	switch {
-	case r.Subject == PersonSubject(personID):
-		return fmt.Sprintf("person %d is the subject of report %d", personID, r.ID)
-	case memberOfSubject:
-		return fmt.Sprintf("person %d is a member of %s, the subject of report %d", personID, r.Subject, r.ID)
-	case r.HasHelper(personID):
-		return fmt.Sprintf("person %d was a helper on report %d", personID, r.ID)
-	case slices.Contains(r.Witnesses, personID):
-		return fmt.Sprintf("person %d witnessed report %d", personID, r.ID)
-	case reporterPersonID != 0 && reporterPersonID == personID:
-		return fmt.Sprintf("person %d reported report %d", personID, r.ID)
+// Why a person may not verify a report: it worked or reported the shift.
+const (
+	DependsSubject  = "subject"  // the person is the report's subject
+	DependsMember   = "member"   // a member of the collective that is
+	DependsHelper   = "helper"   // a helper on the shift
+	DependsWitness  = "witness"  // a witness of the shift
+	DependsReporter = "reporter" // the person who reported it
+)
+
+// Dependencies lists why a person may not verify a report (Depends...), or
+// none if it is independent of it. memberOfSubject tells whether the
+// person belongs to the subject when it is a collective.
+func (r *Report) Dependencies(personID, reporterPersonID int64, memberOfSubject bool) []string {
+	var why []string
+	if r.Subject == PersonSubject(personID) {
+		why = append(why, DependsSubject)
 	}
-	return ""
+	if memberOfSubject {
+		why = append(why, DependsMember)
+	}
+	if r.HasHelper(personID) {
+		why = append(why, DependsHelper)
+	}
+	if slices.Contains(r.Witnesses, personID) {
+		why = append(why, DependsWitness)
+	}
+	if reporterPersonID != 0 && reporterPersonID == personID {
+		why = append(why, DependsReporter)
+	}
+	return why
+}
+
+// Independence says, in a sentence, the first reason a person may not
+// verify a report, or "" if it may.
+func (r *Report) Independence(personID, reporterPersonID int64, memberOfSubject bool) string {
+	why := r.Dependencies(personID, reporterPersonID, memberOfSubject)
+	if len(why) == 0 {
+		return ""
+	}
+	switch why[0] {
+	case DependsSubject:
+		return fmt.Sprintf("person %d is the subject of report %d", personID, r.ID)
+	case DependsMember:
+		return fmt.Sprintf("person %d is a member of %s, the subject of report %d", personID, r.Subject, r.ID)
+	case DependsHelper:
+		return fmt.Sprintf("person %d was a helper on report %d", personID, r.ID)
+	case DependsWitness:
+		return fmt.Sprintf("person %d witnessed report %d", personID, r.ID)
+	}
+	return fmt.Sprintf("person %d reported report %d", personID, r.ID)
 }

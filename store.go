@@ -52,6 +52,9 @@ type Store interface {
 	// VerifyReport records a verifier's decision on a report, as the acting
 	// user (a verifier independent of the report). One decision per report.
 	VerifyReport(ctx context.Context, v *Verification) error
+	// VerifierDependencies lists why a verifier (a user) may not decide on
+	// a report (Depends...), by the rules VerifyReport applies.
+	VerifierDependencies(ctx context.Context, userID, reportID int64) ([]string, error)
 	// PlausibilityRules returns the rules in force for a good: its own, or
 	// DefaultPlausibilityRules. SetPlausibilityRules gives a good its own
 	// (admin or planner); reports written later are judged by them.

@@ -321,26 +321,16 @@ func (db *DB) VerifyReport(ctx context.Context, v *stakhanov.Verification) error
 		if err := requireScope(who, subjectUnitPath, fmt.Sprintf("report %d", r.ID)); err != nil {
 			return err
 		}
-		var reporterPerson int64
-		if r.ReporterID != 0 {
-			if err := q.queryRow(ctx, `SELECT COALESCE(person_id, 0) FROM users WHERE id = ?`, r.ReporterID).Scan(&reporterPerson); err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
+		why, reporterPerson, member, err := verifierDependencies(ctx, q, who, r, subjectUnitPath)
+		if err != nil {
+			return err
+		}
+		if len(why) > 0 {
+			msg := r.Independence(who.PersonID, reporterPerson, member)
+			if msg == "" {
+				msg = fmt.Sprintf("%s reported report %d", who.Name, r.ID)
 			}
-		}
-		member := false
-		if r.Subject.Kind == stakhanov.SubjectUnit {
-			_, personPath, err := subjectPath(ctx, q, stakhanov.PersonSubject(who.PersonID))
-			if err != nil {
-				return err
-			}
-			member = stakhanov.Within(personPath, subjectUnitPath)
-		}
-		why := r.Independence(who.PersonID, reporterPerson, member)
-		if why == "" && r.ReporterID == who.ID {
-			why = fmt.Sprintf("%s reported report %d", who.Name, r.ID)
-		}
-		if why != "" {
-			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s may not verify report %d: %s; a verifier must be independent of the report", who.Name, r.ID, why)
+			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s may not verify report %d: %s; a verifier must be independent of the report", who.Name, r.ID, msg)
 		}
 		if r.CorrectedBy != 0 {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "report %d was replaced by its correction, report %d: verify that one", r.ID, r.CorrectedBy)
@@ -358,6 +348,52 @@ func (db *DB) VerifyReport(ctx context.Context, v *stakhanov.Verification) error
 		}
 		return err
 	})
+}
+
+// verifierDependencies lists why who may not decide on r
+// (stakhanov.Depends...), with the reporter's person and whether who
+// belongs to a collective subject. subjectUnitPath is the subject's unit
+// path.
+func verifierDependencies(ctx context.Context, q querier, who *stakhanov.User, r *stakhanov.Report, subjectUnitPath string) (why []string, reporterPerson int64, member bool, err error) {
+	if r.ReporterID != 0 {
+		if err := q.queryRow(ctx, `SELECT COALESCE(person_id, 0) FROM users WHERE id = ?`, r.ReporterID).Scan(&reporterPerson); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, false, err
+		}
+	}
+	if r.Subject.Kind == stakhanov.SubjectUnit {
+		_, personPath, err := subjectPath(ctx, q, stakhanov.PersonSubject(who.PersonID))
+		if err != nil {
+			return nil, 0, false, err
+		}
+		member = stakhanov.Within(personPath, subjectUnitPath)
+	}
+	why = r.Dependencies(who.PersonID, reporterPerson, member)
+	if r.ReporterID == who.ID && !slices.Contains(why, stakhanov.DependsReporter) {
+		why = append(why, stakhanov.DependsReporter)
+	}
+	return why, reporterPerson, member, nil
+}
+
+// VerifierDependencies lists why a verifier may not decide on a report.
+func (db *DB) VerifierDependencies(ctx context.Context, userID, reportID int64) ([]string, error) {
+	q := db.reader()
+	who, err := scanUser(q.queryRow(ctx, "SELECT "+userColumns+" FROM users u LEFT JOIN units s ON s.id = u.unit_id WHERE u.id = ?", userID))
+	if err != nil {
+		return nil, notFound("user", userID, err)
+	}
+	r, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.id = ?", reportID))
+	if err != nil {
+		return nil, notFound("report", reportID, err)
+	}
+	if err := loadTeams(ctx, q, []*stakhanov.Report{r}); err != nil {
+		return nil, err
+	}
+	_, subjectUnitPath, err := subjectPath(ctx, q, r.Subject)
+	if err != nil {
+		return nil, err
+	}
+	why, _, _, err := verifierDependencies(ctx, q, who, r, subjectUnitPath)
+	return why, err
 }
 
 // importJudge gathers what an import wrote, to judge it after the last

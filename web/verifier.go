@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,11 +129,10 @@ func (s *Server) flagged(l *honLookup, goods map[int64]*stakhanov.Good, u *stakh
 	return f, err
 }
 
-// independence says why a verifier may not decide on a report, by the
-// rules the store applies when it takes a decision: the verifier must be a
-// person, the report must be in its units, and it must not be the report's
-// subject (or a member of the collective that is), a helper, a witness or
-// its reporter.
+// independence says, in the verifier's words, why it may not decide on a
+// report: it must be a person, the report must be in its units, and the
+// store's reasons (VerifierDependencies), which it applies when it takes a
+// decision.
 func (s *Server) independence(l *honLookup, u *stakhanov.User, r *stakhanov.Report) ([]string, error) {
 	if u.PersonID == 0 {
 		return []string{"Your account is not a person's: a verifier must be a person, so that its independence of a report can be checked."}, nil
@@ -147,30 +145,22 @@ func (s *Server) independence(l *honLookup, u *stakhanov.User, r *stakhanov.Repo
 	if !u.Covers(subjectPath) {
 		why = append(why, "The report is outside your units.")
 	}
-	switch r.Subject.Kind {
-	case stakhanov.SubjectPerson:
-		if r.Subject.ID == u.PersonID {
-			why = append(why, "You are the subject of this report.")
-		}
-	case stakhanov.SubjectUnit:
-		mine, err := l.subjectPath(stakhanov.PersonSubject(u.PersonID))
-		if err != nil {
-			return nil, err
-		}
-		if stakhanov.Within(mine, subjectPath) {
-			why = append(why, "You are a member of the collective this report is for.")
-		}
+	deps, err := s.store.VerifierDependencies(l.ctx, u.ID, r.ID)
+	if err != nil {
+		return nil, err
 	}
-	if r.HasHelper(u.PersonID) {
-		why = append(why, "You were a helper on this shift.")
-	}
-	if slices.Contains(r.Witnesses, u.PersonID) {
-		why = append(why, "You witnessed this shift.")
-	}
-	if r.ReporterID != 0 && r.ReporterID == u.ID {
-		why = append(why, "You reported this shift.")
+	for _, d := range deps {
+		why = append(why, dependencyText[d])
 	}
 	return why, nil
+}
+
+var dependencyText = map[string]string{
+	stakhanov.DependsSubject:  "You are the subject of this report.",
+	stakhanov.DependsMember:   "You are a member of the collective this report is for.",
+	stakhanov.DependsHelper:   "You were a helper on this shift.",
+	stakhanov.DependsWitness:  "You witnessed this shift.",
+	stakhanov.DependsReporter: "You reported this shift.",
 }
 
 type verifierData struct {
