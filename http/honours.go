@@ -273,12 +273,9 @@ func (s *Server) handleCreateRecommendation(w http.ResponseWriter, r *http.Reque
 	if err := s.decodeBody(w, r, &in); err != nil {
 		return err
 	}
-	candidate, err := parseSubject("candidate", in.Candidate)
+	candidate, err := requiredSubject("candidate", in.Candidate)
 	if err != nil {
 		return err
-	}
-	if candidate.IsZero() {
-		return stakhanov.FieldErrorf("candidate", "candidate is required (person:ID or unit:ID)")
 	}
 	if in.RecommenderID < 0 {
 		return stakhanov.FieldErrorf("recommender_id", "recommender_id must be a person id")
@@ -339,12 +336,9 @@ func (s *Server) handleCreateNomination(w http.ResponseWriter, r *http.Request) 
 	if err := s.decodeBody(w, r, &in); err != nil {
 		return err
 	}
-	candidate, err := parseSubject("candidate", in.Candidate)
+	candidate, err := requiredSubject("candidate", in.Candidate)
 	if err != nil {
 		return err
-	}
-	if candidate.IsZero() {
-		return stakhanov.FieldErrorf("candidate", "candidate is required (person:ID or unit:ID)")
 	}
 	switch in.Source {
 	case stakhanov.SourceRule, stakhanov.SourceDossier:

@@ -296,6 +296,14 @@ func parseSubject(field, v string) (stakhanov.Subject, error) {
 	return sub, nil
 }
 
+// requiredSubject parses a subject that must be given.
+func requiredSubject(field, v string) (stakhanov.Subject, error) {
+	if v == "" {
+		return stakhanov.Subject{}, stakhanov.FieldErrorf(field, "%s is required (person:ID or unit:ID)", field)
+	}
+	return parseSubject(field, v)
+}
+
 // pathID reads the {id} of a route's path.
 func pathID(r *http.Request) (int64, error) {
 	v := r.PathValue("id")
