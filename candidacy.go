@@ -87,13 +87,13 @@ func FulfilmentRowsByPeriod(shifts []FulfilmentRow, period string) ([]Fulfilment
 	return out, nil
 }
 
-// FindCandidates lists who meets an award's candidacy rule on today's
+// RecomputeCandidates lists who meets an award's candidacy rule on today's
 // data, with the evidence. Flagged reports not yet verified are left out. Subjects considered are those with a norm for
 // the rule's good.
 //
-// It reads each subject's shifts; a rolling per-subject state kept as
-// reports are written will replace this scan when the data grows.
-func FindCandidates(ctx context.Context, s Store, a *Award, today Date) ([]Candidate, error) {
+// It reads each subject's shifts: it is what the rolling state (Store's
+// Candidates) must answer, for `state verify` and the tests.
+func RecomputeCandidates(ctx context.Context, s Store, a *Award, today Date) ([]Candidate, error) {
 	rule := a.Rules.Candidacy
 	if rule == nil {
 		return []Candidate{}, nil
@@ -121,7 +121,7 @@ func FindCandidates(ctx context.Context, s Store, a *Award, today Date) ([]Candi
 	out := []Candidate{}
 	for _, sub := range ordered {
 		// Flagged reports count only once verified.
-		f, err := ComputeFulfilment(ctx, s, FulfilmentQuery{Subject: sub, GoodID: rule.GoodID, Period: PeriodShift, To: today, VerifiedOnly: true})
+		f, err := RecomputeFulfilment(ctx, s, FulfilmentQuery{Subject: sub, GoodID: rule.GoodID, Period: PeriodShift, To: today, VerifiedOnly: true})
 		if err != nil {
 			return nil, err
 		}
@@ -152,4 +152,19 @@ func SubjectName(ctx context.Context, s Store, sub Subject) (string, error) {
 		return "", err
 	}
 	return u.Name, nil
+}
+
+// AllCandidates reads every page of an award's candidates from the state.
+func AllCandidates(ctx context.Context, s StateStore, awardID int64, today Date) ([]Candidate, error) {
+	out := []Candidate{}
+	for {
+		cs, total, err := s.Candidates(ctx, awardID, today, Page{Offset: len(out), Limit: MaxLimit})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+		if len(cs) == 0 || len(out) >= total {
+			return out, nil
+		}
+	}
 }

@@ -62,6 +62,9 @@ func NewNormIndex(norms []*Norm) *NormIndex {
 	return idx
 }
 
+// Any reports whether the index holds any norm version.
+func (idx *NormIndex) Any() bool { return len(idx.versions) > 0 }
+
 // InForce returns the norm in force on d, or nil. Among versions effective
 // the same day, the latest version wins.
 func (idx *NormIndex) InForce(s Subject, good int64, d Date) *Norm {
@@ -114,9 +117,11 @@ type FulfilmentQuery struct {
 	VerifiedOnly bool
 }
 
-// ComputeFulfilment reads the credits and norms a query needs from the store
-// and works out fulfilment per period.
-func ComputeFulfilment(ctx context.Context, s Store, q FulfilmentQuery) (*Fulfilment, error) {
+// RecomputeFulfilment reads the credits and norms a query needs from the store
+// and works out fulfilment per period: what the rolling state (Store's
+// Fulfilment) must answer, computed from the reports, for `state verify`
+// and the tests.
+func RecomputeFulfilment(ctx context.Context, s Store, q FulfilmentQuery) (*Fulfilment, error) {
 	if q.Subject.IsZero() {
 		return nil, FieldErrorf("subject", "subject is required (person:ID or unit:ID)")
 	}

@@ -16,6 +16,7 @@ type Store interface {
 	LedgerStore
 	AccountStore
 	UnitSettingsStore
+	StateStore
 
 	CreateUnit(ctx context.Context, u *Unit) error
 	FindUnitByID(ctx context.Context, id int64) (*Unit, error)

@@ -175,7 +175,7 @@ func testClaim(t *testing.T, s stakhanov.Store, w *demo.World) {
 }
 
 func testBrigade(t *testing.T, s stakhanov.Store, w *demo.World) {
-	f, err := stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{
+	f, err := stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{
 		Subject: stakhanov.UnitSubject(w.Brigade), Period: stakhanov.PeriodMonth,
 		From: stakhanov.NewDate(1935, 8, 1), To: stakhanov.NewDate(1935, 8, 31),
 	})
@@ -194,7 +194,7 @@ func testBrigade(t *testing.T, s stakhanov.Store, w *demo.World) {
 	t.Logf("brigade, August 1935: %d shifts, %.1f t accepted, %.1f%%", row.Shifts, row.Accepted, *row.Percent)
 
 	// Stakhanov's own months, June to October 1935.
-	mine, err := stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{
+	mine, err := stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{
 		Subject: stakhanov.PersonSubject(w.Stakhanov), Period: stakhanov.PeriodMonth,
 	})
 	must(t, err)

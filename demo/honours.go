@@ -504,7 +504,7 @@ func (p *play) candidates(ctx context.Context, s stakhanov.Store) error {
 	if err != nil {
 		return err
 	}
-	cands, err := stakhanov.FindCandidates(ctx, s, a, MayDayDate.AddDays(-1))
+	cands, err := stakhanov.AllCandidates(ctx, s, a.ID, MayDayDate.AddDays(-1))
 	if err != nil {
 		return err
 	}

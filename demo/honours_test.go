@@ -104,7 +104,7 @@ func testMayDay(t *testing.T, s stakhanov.Store) {
 			// those of 2013, however long ago.
 			a, err := s.FindAwardByID(bg, hlrf)
 			must(t, err)
-			today, err := stakhanov.FindCandidates(bg, s, a, stakhanov.DateOf(time.Now()))
+			today, err := stakhanov.RecomputeCandidates(bg, s, a, stakhanov.DateOf(time.Now()))
 			must(t, err)
 			if len(today) != len(got) {
 				t.Fatalf("candidates today: got %d, want %d", len(today), len(got))

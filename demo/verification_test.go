@@ -40,7 +40,7 @@ func testRecordVerification(t *testing.T, s stakhanov.Store, w *demo.World) {
 	rule := &stakhanov.CandidacyRule{Kind: stakhanov.RuleKOfN, Subject: stakhanov.SubjectPerson, GoodID: w.Coal, Percent: 400, K: 1, N: 60}
 	award := &stakhanov.Award{ID: -1, Name: "a record rule", Rules: stakhanov.AwardRules{Candidacy: rule}}
 	day := stakhanov.NewDate(1935, 9, 1)
-	cands, err := stakhanov.FindCandidates(bg, s, award, day)
+	cands, err := stakhanov.RecomputeCandidates(bg, s, award, day)
 	must(t, err)
 	if len(cands) != 0 {
 		t.Fatalf("candidates while the record is held: %+v", cands)
@@ -71,7 +71,7 @@ func testRecordVerification(t *testing.T, s stakhanov.Store, w *demo.World) {
 	if r.Review != stakhanov.ReviewVerified || r.Verification == nil || r.Verification.PersonID != verifier.PersonID || len(r.Flags) != 1 {
 		t.Fatalf("record after verification: review %q, verification %+v", r.Review, r.Verification)
 	}
-	cands, err = stakhanov.FindCandidates(bg, s, award, day)
+	cands, err = stakhanov.RecomputeCandidates(bg, s, award, day)
 	must(t, err)
 	if len(cands) != 1 || cands[0].Subject != stakhanov.PersonSubject(w.Stakhanov) || cands[0].Met != 1 {
 		t.Fatalf("candidates once verified: %+v", cands)

@@ -237,13 +237,11 @@ func (s *Server) handleCandidates(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	today := s.today()
-	all, err := stakhanov.FindCandidates(ctx, s.store, a, today)
+	cands, total, err := s.store.Candidates(ctx, a.ID, today, page)
 	if err != nil {
 		return err
 	}
-	total := len(all)
-	lo, hi := min(page.Offset, total), min(page.Offset+page.Limit, total)
-	return writeJSON(w, http.StatusOK, candidates{AwardID: a.ID, Date: today, list: newList(all[lo:hi], total, page)})
+	return writeJSON(w, http.StatusOK, candidates{AwardID: a.ID, Date: today, list: newList(cands, total, page)})
 }
 
 type recommendationInput struct {

@@ -629,13 +629,15 @@ func TestCandidates(t *testing.T) {
 				t.Fatalf("candidates past the end: got %+v", got)
 			}
 
-			// Before the shift, nobody qualifies.
-			setToday("1935-08-29")
+			// The list is of the figures written so far: a later day
+			// with no new shift keeps it.
+			setToday("1935-09-02")
 			e.as(worker, "GET", path, nil, http.StatusOK, &got)
-			if got.Total != 0 || got.Items == nil || got.Date.String() != "1935-08-29" {
-				t.Fatalf("candidates before the shift: got %+v", got)
+			if got.Total != 1 || got.Date.String() != "1935-09-02" {
+				t.Fatalf("candidates a day later: got %+v", got)
 			}
 			// The leaderboard's default window follows the same clock.
+			setToday("1935-08-29")
 			var lb leaderboard
 			e.call("GET", fmt.Sprintf("/api/v1/leaderboard?unit=%d&good=%d", w.mine.ID, w.coal.ID), nil, http.StatusOK, &lb)
 			if lb.From.String() != "1935-08-01" || lb.To.String() != "1935-08-31" || lb.Total != 2 {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 
 	"github.com/stakhanov/stakhanov"
@@ -184,27 +183,17 @@ func (s *Server) handleFulfilment(w http.ResponseWriter, r *http.Request) error 
 	if err := q.check(); err != nil {
 		return err
 	}
-	// ComputeFulfilment says so if the subject is missing.
-	f, err := stakhanov.ComputeFulfilment(r.Context(), s.store, fq)
+	// Fulfilment says so if the subject is missing.
+	f, err := s.store.Fulfilment(r.Context(), fq)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, f)
 }
 
-// leaderboardEntry is one person's place on a leaderboard.
-type leaderboardEntry struct {
-	// Rank is left out where ranks are hidden (see handleLeaderboard).
-	Rank   int               `json:"rank,omitempty"`
-	Person *stakhanov.Person `json:"person"`
-	Shifts int               `json:"shifts"`
-	// Accepted is the accepted output credited to the person over the
-	// window, and Norm the sum of the norms of the shifts that had one.
-	Accepted float64 `json:"accepted"`
-	Norm     float64 `json:"norm"`
-	// Percent is accepted output on normed shifts over Norm.
-	Percent float64 `json:"percent"`
-}
+// leaderboardEntry is one person's place on a leaderboard; Rank is left
+// out where ranks are hidden (see handleLeaderboard).
+type leaderboardEntry = stakhanov.LeaderboardEntry
 
 type leaderboard struct {
 	UnitID int64          `json:"unit_id"`
@@ -231,10 +220,7 @@ type leaderboard struct {
 // row, without a rank (or no row, if they are not on the board); a caller
 // with no person gets 403.
 //
-// It computes each person's fulfilment from their reports, one query per
-// person. That is fine for a brigade or a mine, not for a ministry of
-// 100,000 people: a rolling-state table, updated as each report is
-// written, will replace this loop.
+// The figures and ranks come from the rolling state (Store.Leaderboard).
 func (s *Server) handleLeaderboard(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	unitID, goodID := q.id("unit"), q.id("good")
@@ -269,83 +255,11 @@ func (s *Server) handleLeaderboard(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	ctx := r.Context()
-	unit, err := s.store.FindUnitByID(ctx, unitID)
+	board, err := s.store.Leaderboard(ctx, stakhanov.LeaderboardQuery{UnitID: unitID, GoodID: goodID, From: from, To: to})
 	if err != nil {
 		return err
 	}
-	who := stakhanov.UserFromContext(ctx)
-	full := seesHiddenRanks(who)
-	if unit.HidesRanks && !full && (who == nil || who.PersonID == 0) {
-		return errRanksHidden(unit)
-	}
-	hidden := unit.HidesRanks
-	unitHides := map[int64]bool{unit.ID: unit.HidesRanks}
-	if _, err := s.store.FindGoodByID(ctx, goodID); err != nil {
-		return err
-	}
-	var entries []leaderboardEntry
-	for offset := 0; ; {
-		people, total, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: unitID, Page: stakhanov.Page{Offset: offset, Limit: stakhanov.MaxLimit}})
-		if err != nil {
-			return err
-		}
-		for _, p := range people {
-			// One row per year at most: the rows are summed anyway.
-			f, err := stakhanov.ComputeFulfilment(ctx, s.store, stakhanov.FulfilmentQuery{
-				Subject: stakhanov.PersonSubject(p.ID), GoodID: goodID, Period: stakhanov.PeriodYear, From: from, To: to})
-			if err != nil {
-				return err
-			}
-			h, ok := unitHides[p.UnitID]
-			if !ok {
-				pu, err := s.store.FindUnitByID(ctx, p.UnitID)
-				if err != nil {
-					return err
-				}
-				h, unitHides[p.UnitID] = pu.HidesRanks, pu.HidesRanks
-			}
-			e := leaderboardEntry{Person: p}
-			normedAccepted := 0.0
-			for _, row := range f.Rows {
-				e.Shifts += row.Shifts
-				e.Accepted += row.Accepted
-				e.Norm += row.Norm
-				if row.Percent != nil {
-					normedAccepted += *row.Percent * row.Norm / 100
-				}
-			}
-			if e.Norm > 0 {
-				e.Percent = normedAccepted / e.Norm * 100
-				entries = append(entries, e)
-				hidden = hidden || h
-			}
-		}
-		offset += len(people)
-		if len(people) == 0 || offset >= total {
-			break
-		}
-	}
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Percent > entries[j].Percent })
-	for i := range entries {
-		if i > 0 && entries[i].Percent == entries[i-1].Percent {
-			entries[i].Rank = entries[i-1].Rank
-		} else {
-			entries[i].Rank = i + 1
-		}
-	}
-	if hidden && !full {
-		if who == nil || who.PersonID == 0 {
-			return errRanksHidden(unit)
-		}
-		mine := []leaderboardEntry{}
-		for _, e := range entries {
-			if e.Person.ID == who.PersonID {
-				e.Rank = 0
-				mine = append(mine, e)
-			}
-		}
-		entries = mine
-	}
+	entries, hidden := board.Entries, board.RanksHidden
 	total := len(entries)
 	lo, hi := min(page.Offset, total), min(page.Offset+page.Limit, total)
 	return writeJSON(w, http.StatusOK, leaderboard{UnitID: unitID, GoodID: goodID, From: from, To: to, RanksHidden: hidden,

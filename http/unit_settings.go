@@ -35,24 +35,3 @@ func (s *Server) handleSetUnitSettings(w http.ResponseWriter, r *http.Request) e
 	return writeJSON(w, http.StatusOK, u)
 }
 
-// seesHiddenRanks reports whether a user sees the full leaderboard of a
-// unit that hides ranks: those who run the units (admin, planner) and
-// those who audit them.
-func seesHiddenRanks(u *stakhanov.User) bool {
-	if u == nil {
-		return false
-	}
-	switch u.Role {
-	case stakhanov.RoleAdmin, stakhanov.RolePlanner, stakhanov.RoleAuditor:
-		return true
-	}
-	return false
-}
-
-// errRanksHidden is the answer to a caller with no person of its own who
-// asks for a leaderboard whose ranks are hidden.
-func errRanksHidden(unit *stakhanov.Unit) error {
-	return stakhanov.Errorf(stakhanov.EFORBIDDEN,
-		"%s (or a unit under it) has chosen to hide ranks: its leaderboard is shown only to admins, planners and auditors; a worker tied to a person sees only their own figures",
-		unit.Name)
-}

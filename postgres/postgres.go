@@ -70,5 +70,10 @@ func Open(ctx context.Context, url string, now func() time.Time) (*sqlstore.DB, 
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return sqlstore.New(db, db, dialect{}, now), nil
+	s := sqlstore.New(db, db, dialect{}, now)
+	if err := s.EnsureState(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("build the fulfilment state: %w", err)
+	}
+	return s, nil
 }

@@ -72,5 +72,9 @@ func Open(ctx context.Context, path string, now func() time.Time) (*sqlstore.DB,
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	db := sqlstore.New(write, read, dialect{}, now)
 	db.EnableGroupCommit()
+	if err := db.EnsureState(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("build the fulfilment state of %s: %w", path, err)
+	}
 	return db, nil
 }

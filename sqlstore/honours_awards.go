@@ -57,7 +57,7 @@ func (db *DB) CreateAward(ctx context.Context, a *stakhanov.Award) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(q querier) error {
+	err = db.inTx(ctx, func(q querier) error {
 		if a.PredecessorID != 0 {
 			ok, err := exists(ctx, q, "awards WHERE id = ?", a.PredecessorID)
 			if err != nil {
@@ -120,8 +120,17 @@ func (db *DB) CreateAward(ctx context.Context, a *stakhanov.Award) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.Name, a.Kind, a.Country, a.Description, a.Criteria, string(insignia), a.Authority, a.Established,
 			a.EstablishedBy, a.Abolished, a.AbolishedBy, nullID(a.PredecessorID), string(rules), a.CreatedAt, nullID(who.ID))
-		return err
+		if err != nil || a.Rules.Candidacy == nil {
+			return err
+		}
+		return setBuild(ctx, q, a.ID, buildBuilding, 0, 0, db.now())
 	})
+	if err != nil || a.Rules.Candidacy == nil {
+		return err
+	}
+	// Who qualifies is built in batches, each its own transaction, so that
+	// writes go on meanwhile; until it is done the list says so.
+	return db.BuildCandidacy(ctx, a.ID, nil)
 }
 
 func (db *DB) FindAwardByID(ctx context.Context, id int64) (*stakhanov.Award, error) {

@@ -271,7 +271,7 @@ func (db *DB) CreateNomination(ctx context.Context, n *stakhanov.Nomination) err
 }
 
 // evaluateCandidate applies the award's candidacy rule to one subject on
-// today's data, as stakhanov.FindCandidates does for every subject.
+// today's data, from the rolling state.
 func (db *DB) evaluateCandidate(ctx context.Context, award *stakhanov.Award, sub stakhanov.Subject) (*stakhanov.Candidate, error) {
 	rule := award.Rules.Candidacy
 	if rule == nil {
@@ -280,22 +280,21 @@ func (db *DB) evaluateCandidate(ctx context.Context, award *stakhanov.Award, sub
 	if sub.Kind != rule.Subject {
 		return nil, stakhanov.FieldErrorf("candidate", "the candidacy rule of %s is for a %s, not a %s", award.Name, rule.Subject, sub.Kind)
 	}
-	today := stakhanov.DateOf(db.now())
-	// Flagged reports count only once verified, as in FindCandidates.
-	f, err := stakhanov.ComputeFulfilment(ctx, db, stakhanov.FulfilmentQuery{Subject: sub, GoodID: rule.GoodID, Period: stakhanov.PeriodShift, To: today, VerifiedOnly: true})
+	// The state holds the standing; flagged reports count in it only once
+	// verified.
+	c, ok, err := db.Candidacy(ctx, award.ID, sub, stakhanov.DateOf(db.now()))
 	if err != nil {
 		return nil, err
 	}
-	met, considered, evidence, ok := rule.Evaluate(f.Rows, today)
 	if !ok {
+		name, err := stakhanov.SubjectName(ctx, db, sub)
+		if err != nil {
+			return nil, err
+		}
 		return nil, stakhanov.FieldErrorf("candidate", "%s does not meet the candidacy rule of %s today: %d of %d shifts at or above %g%%",
-			sub, award.Name, met, considered, rule.Percent)
+			name, award.Name, c.Met, c.Considered, rule.Percent)
 	}
-	name, err := stakhanov.SubjectName(ctx, db, sub)
-	if err != nil {
-		return nil, err
-	}
-	return &stakhanov.Candidate{Subject: sub, Name: name, AwardID: award.ID, Rule: *rule, Met: met, Considered: considered, Shifts: evidence}, nil
+	return c, nil
 }
 
 func (db *DB) FindNominationByID(ctx context.Context, id int64) (*stakhanov.Nomination, error) {

@@ -170,6 +170,9 @@ func (db *DB) importReportsBatched(ctx context.Context, chk *reportChecker, rows
 	if err := db.judgeImported(ctx, b.q, b.judge); err != nil {
 		return stakhanov.ImportResult{}, err
 	}
+	if err := db.importState(ctx, b.q, b.judge); err != nil {
+		return stakhanov.ImportResult{}, err
+	}
 	res.Created, res.Existing = b.created, b.exist
 	return res, tx.Commit()
 }

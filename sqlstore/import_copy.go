@@ -292,6 +292,9 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 	if err := db.judgeImported(ctx, q, judge); err != nil {
 		return stakhanov.ImportResult{}, err
 	}
+	if err := db.importState(ctx, q, judge); err != nil {
+		return stakhanov.ImportResult{}, err
+	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return stakhanov.ImportResult{}, err
 	}

@@ -78,8 +78,13 @@ func (db *DB) insertNorm(ctx context.Context, q querier, who *stakhanov.User, n 
 		n.Subject.Kind, n.Subject.ID, n.GoodID, n.Amount, n.EffectiveFrom, n.Reason, n.Version, nullID(who.ID), n.CreatedAt)
 	if db.dialect.IsUniqueViolation(err) {
 		return stakhanov.Errorf(stakhanov.ECONFLICT, "another version of this norm was set at the same moment; try again")
+	} else if err != nil {
+		return err
 	}
-	return err
+	// A version effective in the past changes figures already held.
+	run := db.newStateRun(ctx, q)
+	run.touchNorm(n)
+	return run.apply()
 }
 
 func (db *DB) FindNorms(ctx context.Context, f stakhanov.NormFilter) ([]*stakhanov.Norm, int, error) {

@@ -43,6 +43,9 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 			}
 			created[i] = ok
 		}
+		if err := db.reportsState(ctx, q, rs, created); err != nil {
+			return err
+		}
 		// A storm flags earlier reports of the month too, some perhaps in
 		// this batch: answer every report with its flags as stored.
 		return loadReviews(ctx, q, rs)
@@ -283,6 +286,11 @@ func (db *DB) FindReports(ctx context.Context, f stakhanov.ReportFilter) ([]*sta
 // correction and reports a verifier rejected are left out; flagged reports
 // not yet verified are marked Held.
 func (db *DB) Credits(ctx context.Context, f stakhanov.CreditFilter) ([]stakhanov.Credit, error) {
+	return credits(ctx, db.reader(), f)
+}
+
+// credits is Credits on q, so that a write can read its own transaction.
+func credits(ctx context.Context, q querier, f stakhanov.CreditFilter) ([]stakhanov.Credit, error) {
 	var own, helped where
 	own.add(live)
 	helped.add(live)
@@ -317,7 +325,7 @@ func (db *DB) Credits(ctx context.Context, f stakhanov.CreditFilter) ([]stakhano
 		SELECT r.id, 'person', h.person_id, r.good_id, r.date, r.shift, r.produced, r.accepted, h.share, 1, ` + held + `
 		FROM report_helpers h JOIN reports r ON r.id = h.report_id` + helped.String() + `
 		ORDER BY 5, 6, 1`
-	rows, err := db.reader().query(ctx, query, append(own.args, helped.args...)...)
+	rows, err := q.query(ctx, query, append(own.args, helped.args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -333,4 +341,26 @@ func (db *DB) Credits(ctx context.Context, f stakhanov.CreditFilter) ([]stakhano
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// reportsState brings the state up to date with the reports just written
+// (created): their subjects and helpers, the reports they correct, and the
+// reports a storm flag may have reached in the last days of their month.
+func (db *DB) reportsState(ctx context.Context, q querier, rs []*stakhanov.Report, created []bool) error {
+	run := db.newStateRun(ctx, q)
+	for i, r := range rs {
+		if !created[i] {
+			continue
+		}
+		run.touchReport(r)
+		if r.Corrects != 0 {
+			if err := run.touchReportID(r.Corrects); err != nil {
+				return err
+			}
+		}
+		if err := run.touchStormWindow(r); err != nil {
+			return err
+		}
+	}
+	return run.apply()
 }

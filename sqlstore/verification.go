@@ -345,8 +345,13 @@ func (db *DB) VerifyReport(ctx context.Context, v *stakhanov.Verification) error
 			v.ReportID, v.Decision, v.Note, v.VerifierID, v.PersonID, v.CreatedAt)
 		if db.dialect.IsUniqueViolation(err) {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "report %d was decided at the same moment by another verifier", r.ID)
+		} else if err != nil {
+			return err
 		}
-		return err
+		// Verified, the report counts toward candidacy; rejected, nowhere.
+		run := db.newStateRun(ctx, q)
+		run.touchReport(r)
+		return run.apply()
 	})
 }
 
@@ -399,10 +404,13 @@ func (db *DB) VerifierDependencies(ctx context.Context, userID, reportID int64) 
 // importJudge gathers what an import wrote, to judge it after the last
 // line.
 type importJudge struct {
-	units        map[int64]bool
-	goods        map[int64]bool
-	from, to     stakhanov.Date
-	minID, maxID int64
+	// flaggedBefore are reports written before the import that its storm
+	// flags reached.
+	flaggedBefore []int64
+	units         map[int64]bool
+	goods         map[int64]bool
+	from, to      stakhanov.Date
+	minID, maxID  int64
 }
 
 func (j *importJudge) add(r *stakhanov.Report, unit int64) {
@@ -542,6 +550,9 @@ func (db *DB) judgeImported(ctx context.Context, q querier, j *importJudge) erro
 		for _, f := range jg.flags {
 			if err := insertFlag(ctx, q, f); err != nil {
 				return err
+			}
+			if f.ReportID < j.minID {
+				j.flaggedBefore = append(j.flaggedBefore, f.ReportID)
 			}
 		}
 		jg.flags = jg.flags[:0]

@@ -187,7 +187,7 @@ func testCorrections(t *testing.T, s stakhanov.Store) {
 	if len(corrected) != 1 || corrected[0].ID != orig.ID {
 		t.Fatalf("corrected reports: got %+v", corrected)
 	}
-	f, err := stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: miner, Period: stakhanov.PeriodMonth})
+	f, err := stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: miner, Period: stakhanov.PeriodMonth})
 	must(t, err)
 	if len(f.Rows) != 1 || f.Rows[0].Accepted != 14 || f.Rows[0].Shifts != 1 || !near(*f.Rows[0].Percent, 200) {
 		t.Fatalf("fulfilment after correction: got %+v, want 14 t, 200%%", f.Rows)
@@ -217,7 +217,7 @@ func testHelpers(t *testing.T, s stakhanov.Store) {
 		t.Fatalf("record fulfilment: got %+v", rf)
 	}
 	for _, p := range []*stakhanov.Person{w.miner, w.helper1} {
-		f, err := stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: stakhanov.PersonSubject(p.ID), Period: stakhanov.PeriodShift})
+		f, err := stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: stakhanov.PersonSubject(p.ID), Period: stakhanov.PeriodShift})
 		must(t, err)
 		if len(f.Rows) != 1 || !near(f.Rows[0].Accepted, 34) {
 			t.Fatalf("%s's credit: got %+v, want 34 t", p.Name, f.Rows)
@@ -229,7 +229,7 @@ func testHelpers(t *testing.T, s stakhanov.Store) {
 	given.Helpers = []stakhanov.Helper{{PersonID: w.helper1.ID, Share: &share}}
 	_, err = s.CreateReports(system, []*stakhanov.Report{given})
 	must(t, err)
-	f, err := stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: miner, Period: stakhanov.PeriodShift, From: date(t, "1935-09-01")})
+	f, err := stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: miner, Period: stakhanov.PeriodShift, From: date(t, "1935-09-01")})
 	must(t, err)
 	if len(f.Rows) != 1 || !near(f.Rows[0].Accepted, 30) {
 		t.Fatalf("subject's share with helper at 25%%: got %+v, want 30 t", f.Rows)
@@ -260,20 +260,20 @@ func testCollectiveFulfilment(t *testing.T, s stakhanov.Store) {
 	})
 	must(t, err)
 	// No norm of the brigade's own: its members' norms add up (7 + 7).
-	f, err := stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: brigade, Period: stakhanov.PeriodShift, GoodID: w.coal.ID})
+	f, err := stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: brigade, Period: stakhanov.PeriodShift, GoodID: w.coal.ID})
 	must(t, err)
 	if len(f.Rows) != 1 || f.Rows[0].Accepted != 28 || f.Rows[0].Norm != 14 || !near(*f.Rows[0].Percent, 200) {
 		t.Fatalf("brigade without a norm: got %+v, want 28 over 14", f.Rows)
 	}
 	// With a norm of its own, the brigade is measured against it.
 	w.norm(t, s, brigade, w.coal, 20, "1935-09-01")
-	f, err = stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: brigade, Period: stakhanov.PeriodMonth, GoodID: w.coal.ID})
+	f, err = stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: brigade, Period: stakhanov.PeriodMonth, GoodID: w.coal.ID})
 	must(t, err)
 	if len(f.Rows) != 1 || f.Rows[0].Norm != 20 || !near(*f.Rows[0].Percent, 140) {
 		t.Fatalf("brigade with a norm: got %+v, want 28 over 20", f.Rows)
 	}
 	// The mine counts everything under it; the ministry the factory too.
-	f, err = stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: stakhanov.UnitSubject(w.ministry.ID), Period: stakhanov.PeriodYear})
+	f, err = stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: stakhanov.UnitSubject(w.ministry.ID), Period: stakhanov.PeriodYear})
 	must(t, err)
 	if len(f.Rows) != 2 {
 		t.Fatalf("ministry rows per good: got %+v", f.Rows)

@@ -311,7 +311,7 @@ func testVerification(t *testing.T, s stakhanov.Store) {
 	}
 
 	// Held: fulfilment shows it, with the held part; candidacy does not.
-	f, err := stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: miner, GoodID: h.coal.ID, Period: stakhanov.PeriodYear})
+	f, err := stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: miner, GoodID: h.coal.ID, Period: stakhanov.PeriodYear})
 	must(t, err)
 	var accepted, heldT float64
 	for _, row := range f.Rows {
@@ -321,7 +321,7 @@ func testVerification(t *testing.T, s stakhanov.Store) {
 	if !near(accepted, 54) || !near(heldT, 34) {
 		t.Fatalf("fulfilment while held: accepted %g, held %g, want 54 and 34", accepted, heldT)
 	}
-	cands, err := stakhanov.FindCandidates(bg, s, h.rf, today)
+	cands, err := stakhanov.RecomputeCandidates(bg, s, h.rf, today)
 	must(t, err)
 	if len(cands) != 0 {
 		t.Fatalf("candidates while the record is held: %+v", cands)
@@ -382,7 +382,7 @@ func testVerification(t *testing.T, s stakhanov.Store) {
 	}
 
 	// Verified, the record counts.
-	cands, err = stakhanov.FindCandidates(bg, s, h.rf, today)
+	cands, err = stakhanov.RecomputeCandidates(bg, s, h.rf, today)
 	must(t, err)
 	if len(cands) != 1 || cands[0].Subject != miner || cands[0].Met != 3 {
 		t.Fatalf("candidates once verified: %+v", cands)
@@ -409,7 +409,7 @@ func testRejection(t *testing.T, s stakhanov.Store) {
 	// An unflagged report may be verified too: a spot check.
 	must(t, s.VerifyReport(as(verifier), &stakhanov.Verification{ReportID: ordinary.ID, Decision: stakhanov.DecisionVerified, Note: "spot check"}))
 
-	f, err := stakhanov.ComputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: miner, GoodID: w.coal.ID, Period: stakhanov.PeriodMonth})
+	f, err := stakhanov.RecomputeFulfilment(bg, s, stakhanov.FulfilmentQuery{Subject: miner, GoodID: w.coal.ID, Period: stakhanov.PeriodMonth})
 	must(t, err)
 	if len(f.Rows) != 1 || f.Rows[0].Shifts != 1 || f.Rows[0].Accepted != 7 || f.Rows[0].Held != 0 {
 		t.Fatalf("fulfilment without the rejected claim: %+v", f.Rows)

@@ -271,7 +271,7 @@ func (s *Server) evidence(ctx context.Context, h honNomination, period string) (
 	if rule := h.Award.Rules.Candidacy; rule != nil {
 		good = rule.GoodID
 	}
-	f, err := stakhanov.ComputeFulfilment(ctx, s.store, stakhanov.FulfilmentQuery{Subject: h.N.Candidate, GoodID: good, Period: period, To: s.today()})
+	f, err := s.store.Fulfilment(ctx, stakhanov.FulfilmentQuery{Subject: h.N.Candidate, GoodID: good, Period: period, To: s.today()})
 	if err != nil {
 		return nil, err
 	}

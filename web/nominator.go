@@ -403,7 +403,7 @@ func (s *Server) candidatesPage(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	data := nominatorCandidatesData{Award: a, Today: s.today(), Message: message}
-	cands, err := stakhanov.FindCandidates(ctx, s.store, a, data.Today)
+	cands, err := stakhanov.AllCandidates(ctx, s.store, a.ID, data.Today)
 	if err != nil {
 		return err
 	}

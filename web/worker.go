@@ -257,7 +257,7 @@ func (s *Server) fulfilment(r *http.Request) (*fulfilmentData, error) {
 	if d.Good == nil {
 		return d, nil
 	}
-	f, err := stakhanov.ComputeFulfilment(ctx, s.store, stakhanov.FulfilmentQuery{
+	f, err := s.store.Fulfilment(ctx, stakhanov.FulfilmentQuery{
 		Subject: stakhanov.PersonSubject(p.ID), GoodID: d.Good.ID, Period: d.Period})
 	if err != nil {
 		return nil, err
@@ -396,44 +396,16 @@ func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) 
 		s.render(w, r, http.StatusOK, "worker_collective", "My collective", d)
 		return nil
 	}
-	people := []*stakhanov.Person{p}
-	if !d.Hidden {
-		if people, _, err = s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: unit.ID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}}); err != nil {
-			return err
-		}
+	// The store decides who sees what (a unit hiding ranks): for a worker,
+	// then, only its own row.
+	board, err := s.store.Leaderboard(ctx, stakhanov.LeaderboardQuery{UnitID: unit.ID, GoodID: d.Good.ID, From: d.From, To: d.To})
+	if err != nil {
+		return err
 	}
-	unitHides := map[int64]bool{unit.ID: unit.HidesRanks}
-	// One fulfilment query per member: fine for a brigade. (The API's
-	// leaderboard does the same; a rolling-state table will replace both.)
-	for _, m := range people {
-		hides, ok := unitHides[m.UnitID]
-		if !ok {
-			mu, err := s.store.FindUnitByID(ctx, m.UnitID)
-			if err != nil {
-				return err
-			}
-			hides, unitHides[m.UnitID] = mu.HidesRanks, mu.HidesRanks
-		}
-		f, err := stakhanov.ComputeFulfilment(ctx, s.store, stakhanov.FulfilmentQuery{
-			Subject: stakhanov.PersonSubject(m.ID), GoodID: d.Good.ID, Period: stakhanov.PeriodYear, From: d.From, To: d.To})
-		if err != nil {
-			return err
-		}
-		row := rankRow{Person: m, Me: m.ID == p.ID}
-		normed := 0.0
-		for _, fr := range f.Rows {
-			row.Shifts += fr.Shifts
-			row.Accepted += fr.Accepted
-			row.Norm += fr.Norm
-			if fr.Percent != nil {
-				normed += *fr.Percent * fr.Norm / 100
-			}
-		}
-		if row.Norm > 0 {
-			row.Percent = normed / row.Norm * 100
-			d.Rows = append(d.Rows, row)
-			d.Hidden = d.Hidden || hides
-		}
+	d.Hidden = board.RanksHidden
+	for _, e := range board.Entries {
+		d.Rows = append(d.Rows, rankRow{Person: e.Person, Rank: e.Rank, Shifts: e.Shifts, Accepted: e.Accepted, Norm: e.Norm,
+			Percent: e.Percent, Me: e.Person.ID == p.ID})
 	}
 	if d.Hidden {
 		for i := range d.Rows {
@@ -445,14 +417,8 @@ func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) 
 		s.render(w, r, http.StatusOK, "worker_collective", "My collective", d)
 		return nil
 	}
-	sort.SliceStable(d.Rows, func(i, j int) bool { return d.Rows[i].Percent > d.Rows[j].Percent })
 	var bars []Bar
 	for i := range d.Rows {
-		if i > 0 && d.Rows[i].Percent == d.Rows[i-1].Percent {
-			d.Rows[i].Rank = d.Rows[i-1].Rank
-		} else {
-			d.Rows[i].Rank = i + 1
-		}
 		if d.Rows[i].Me {
 			d.MyRank = d.Rows[i].Rank
 		}

@@ -49,7 +49,7 @@ func cmdCandidates(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintf(e.stdout, "%s has no candidacy rule: its candidates are nominated with a dossier\n", a.Name)
 		return nil
 	}
-	cands, err := stakhanov.FindCandidates(ctx, s, a, stakhanov.DateOf(e.now()))
+	cands, err := stakhanov.AllCandidates(ctx, s, a.ID, stakhanov.DateOf(e.now()))
 	if err != nil {
 		return err
 	}

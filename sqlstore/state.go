@@ -1,0 +1,1080 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// The rolling fulfilment state (stakhanov.ShiftState and state.go in the
+// root package). A write that changes a figure gathers what it touched in
+// a stateRun and calls run.apply in its own transaction:
+//
+//  1. each touched subject's own shift states, on the touched dates, are
+//     computed again from its credits (a few reports) under a lock on the
+//     subject (fulfilment_subjects), and the difference each makes is
+//     gathered for the units above it;
+//  2. the units' tree states take those differences by additive upserts,
+//     so that concurrent writes under one unit need not read each other;
+//  3. period totals take the difference each changed shift state makes;
+//  4. the candidacy of every subject touched is evaluated again for each
+//     award whose rule reads the good.
+
+const shiftStateColumns = `subject_kind, subject_id, scope, good_id, date, shift, produced, accepted, held_produced, held_accepted,
+	credits, held_credits, own_norm, member_norm, member_normed, v_member_norm, v_member_normed`
+
+func scanShiftState(row interface{ Scan(...any) error }) (*stakhanov.ShiftState, error) {
+	s := &stakhanov.ShiftState{}
+	var scope string
+	var own sql.NullFloat64
+	err := row.Scan(&s.Subject.Kind, &s.Subject.ID, &scope, &s.GoodID, &s.Date, &s.Shift, &s.Produced, &s.Accepted, &s.HeldProduced, &s.HeldAccepted,
+		&s.Credits, &s.HeldCredits, &own, &s.MemberNorm, &s.MemberNormed, &s.VMemberNorm, &s.VMemberNormed)
+	s.Tree = scope == scopeTree
+	if own.Valid {
+		s.OwnNorm = &own.Float64
+	}
+	return s, err
+}
+
+const (
+	scopeOwn  = "own"
+	scopeTree = "tree"
+)
+
+// stateScope is the scope fulfilment reads: a person's own, a unit's tree.
+func stateScope(s stakhanov.Subject) string {
+	if s.Kind == stakhanov.SubjectUnit {
+		return scopeTree
+	}
+	return scopeOwn
+}
+
+// unitInfo is what the state needs of a unit: the units from the root down
+// to it, and its enterprise (the distribution key).
+type unitInfo struct {
+	path       []int64
+	enterprise int64
+}
+
+type subjectGoodDate struct {
+	stakhanov.SubjectGood
+	date stakhanov.Date
+}
+
+type treeKey struct {
+	unit  int64
+	good  int64
+	date  stakhanov.Date
+	shift int
+}
+
+type periodKey struct {
+	subject stakhanov.Subject
+	good    int64
+	period  string
+	start   stakhanov.Date
+}
+
+// stateRun gathers what one write touched and brings the state up to date.
+type stateRun struct {
+	db  *DB
+	q   querier
+	ctx context.Context
+
+	// days are the subjects' own figures to compute again: the dates
+	// touched, or every date from a norm's effective date (from).
+	days map[stakhanov.SubjectGood]map[stakhanov.Date]bool
+	from map[stakhanov.SubjectGood]stakhanov.Date
+	// spans are ranges of dates to compute again (an import).
+	spans map[stakhanov.SubjectGood][2]stakhanov.Date
+	// unitNorms are units whose norm changed, from the date given.
+	unitNorms map[stakhanov.SubjectGood]stakhanov.Date
+
+	units    map[int64]unitInfo
+	people   map[int64]int64 // person → unit
+	norms    map[stakhanov.SubjectGood]*stakhanov.NormIndex
+	tree     map[treeKey]stakhanov.StateDelta
+	periods  map[periodKey]stakhanov.PeriodTotals
+	evaluate map[stakhanov.SubjectGood]map[stakhanov.Date]bool
+	locked   map[stakhanov.SubjectGood]bool
+	// skipCandidacy leaves candidacy to the caller (a rebuild).
+	skipCandidacy bool
+}
+
+func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
+	return &stateRun{db: db, q: q, ctx: ctx,
+		days: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, from: map[stakhanov.SubjectGood]stakhanov.Date{},
+		unitNorms: map[stakhanov.SubjectGood]stakhanov.Date{}, spans: map[stakhanov.SubjectGood][2]stakhanov.Date{},
+		units: map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
+		tree: map[treeKey]stakhanov.StateDelta{}, periods: map[periodKey]stakhanov.PeriodTotals{},
+		evaluate: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, locked: map[stakhanov.SubjectGood]bool{}}
+}
+
+// touch marks a subject's own figures for a good on a date to compute again.
+func (r *stateRun) touch(s stakhanov.Subject, good int64, d stakhanov.Date) {
+	k := stakhanov.SubjectGood{Subject: s, GoodID: good}
+	if r.days[k] == nil {
+		r.days[k] = map[stakhanov.Date]bool{}
+	}
+	r.days[k][d] = true
+}
+
+// touchReport marks everything a report's credits reach: its subject and
+// its helpers, on its date.
+func (r *stateRun) touchReport(rep *stakhanov.Report) {
+	r.touch(rep.Subject, rep.GoodID, rep.Date)
+	for _, h := range rep.Helpers {
+		r.touch(stakhanov.PersonSubject(h.PersonID), rep.GoodID, rep.Date)
+	}
+}
+
+// touchReportID is touchReport for a report known by its id.
+func (r *stateRun) touchReportID(id int64) error {
+	var kind string
+	var subject, good int64
+	var d stakhanov.Date
+	if err := r.q.queryRow(r.ctx, `SELECT subject_kind, subject_id, good_id, date FROM reports WHERE id = ?`, id).Scan(&kind, &subject, &good, &d); err != nil {
+		return notFound("report", id, err)
+	}
+	r.touch(stakhanov.Subject{Kind: kind, ID: subject}, good, d)
+	rows, err := r.q.query(r.ctx, `SELECT person_id FROM report_helpers WHERE report_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			return err
+		}
+		r.touch(stakhanov.PersonSubject(p), good, d)
+	}
+	return rows.Err()
+}
+
+// touchStormWindow marks the reports of the subject's last days of the
+// month when a report falls in them: a storm flag raised by this report
+// holds them too.
+func (r *stateRun) touchStormWindow(rep *stakhanov.Report) error {
+	rules, _, err := rulesFor(r.ctx, r.q, rep.GoodID)
+	if err != nil {
+		return err
+	}
+	if !rules.InStormDays(rep.Date) {
+		return nil
+	}
+	end := stakhanov.NewDate(rep.Date.Year(), rep.Date.Month()+1, 0)
+	ids, err := ids(r.ctx, r.q, `SELECT id FROM reports WHERE subject_kind = ? AND subject_id = ? AND good_id = ? AND date >= ? AND date <= ? AND id <> ?`,
+		rep.Subject.Kind, rep.Subject.ID, rep.GoodID, end.AddDays(-(rules.StormDays - 1)), end, rep.ID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := r.touchReportID(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// touchNorm marks what a new norm version changes: the subject's figures
+// from its effective date on.
+func (r *stateRun) touchNorm(n *stakhanov.Norm) {
+	k := stakhanov.SubjectGood{Subject: n.Subject, GoodID: n.GoodID}
+	if f, ok := r.from[k]; !ok || n.EffectiveFrom.Before(f) {
+		r.from[k] = n.EffectiveFrom
+	}
+	if n.Subject.Kind == stakhanov.SubjectUnit {
+		if f, ok := r.unitNorms[k]; !ok || n.EffectiveFrom.Before(f) {
+			r.unitNorms[k] = n.EffectiveFrom
+		}
+	}
+	// A subject with a norm may now be a candidate, even with no figures
+	// changed.
+	r.markEvaluate(k, stakhanov.Date{})
+}
+
+func (r *stateRun) markEvaluate(k stakhanov.SubjectGood, d stakhanov.Date) {
+	if r.evaluate[k] == nil {
+		r.evaluate[k] = map[stakhanov.Date]bool{}
+	}
+	if !d.IsZero() {
+		r.evaluate[k][d] = true
+	}
+}
+
+func (r *stateRun) unit(id int64) (unitInfo, error) {
+	if u, ok := r.units[id]; ok {
+		return u, nil
+	}
+	var path string
+	if err := r.q.queryRow(r.ctx, `SELECT path FROM units WHERE id = ?`, id).Scan(&path); err != nil {
+		return unitInfo{}, notFound("unit", id, err)
+	}
+	var u unitInfo
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		n, err := strconv.ParseInt(part, 10, 64)
+		if err != nil {
+			return unitInfo{}, fmt.Errorf("unit %d: bad path %q", id, path)
+		}
+		u.path = append(u.path, n)
+	}
+	rows, err := r.q.query(r.ctx, `SELECT id, kind FROM units WHERE id IN (`+marks(len(u.path))+`)`, int64sToArgs(u.path)...)
+	if err != nil {
+		return unitInfo{}, err
+	}
+	kinds := map[int64]string{}
+	for rows.Next() {
+		var uid int64
+		var kind string
+		if err := rows.Scan(&uid, &kind); err != nil {
+			rows.Close()
+			return unitInfo{}, err
+		}
+		kinds[uid] = kind
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return unitInfo{}, err
+	}
+	u.enterprise = distributionUnit(u.path, kinds)
+	r.units[id] = u
+	return u, nil
+}
+
+// distributionUnit returns the enterprise of a unit with the given path: the
+// nearest enterprise on it, or the root for a unit above every enterprise.
+func distributionUnit(path []int64, kinds map[int64]string) int64 {
+	for i := len(path) - 1; i >= 0; i-- {
+		if kinds[path[i]] == stakhanov.UnitEnterprise {
+			return path[i]
+		}
+	}
+	return path[0]
+}
+
+func int64sToArgs(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// subjectUnit returns the unit a subject's figures belong to: a person's
+// unit, or the unit itself.
+func (r *stateRun) subjectUnit(s stakhanov.Subject) (int64, unitInfo, error) {
+	id := s.ID
+	if s.Kind == stakhanov.SubjectPerson {
+		u, ok := r.people[s.ID]
+		if !ok {
+			if err := r.q.queryRow(r.ctx, `SELECT unit_id FROM people WHERE id = ?`, s.ID).Scan(&u); err != nil {
+				return 0, unitInfo{}, notFound("person", s.ID, err)
+			}
+			r.people[s.ID] = u
+		}
+		id = u
+	}
+	info, err := r.unit(id)
+	return id, info, err
+}
+
+func (r *stateRun) normIndex(k stakhanov.SubjectGood) (*stakhanov.NormIndex, error) {
+	if idx, ok := r.norms[k]; ok {
+		return idx, nil
+	}
+	rows, err := r.q.query(r.ctx, "SELECT "+normColumns+" FROM norms WHERE subject_kind = ? AND subject_id = ? AND good_id = ?",
+		k.Subject.Kind, k.Subject.ID, k.GoodID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ns []*stakhanov.Norm
+	for rows.Next() {
+		n, err := scanNorm(rows)
+		if err != nil {
+			return nil, err
+		}
+		ns = append(ns, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	idx := stakhanov.NewNormIndex(ns)
+	r.norms[k] = idx
+	return idx, nil
+}
+
+func ownNorm(idx *stakhanov.NormIndex, k stakhanov.SubjectGood, d stakhanov.Date) *float64 {
+	if n := idx.InForce(k.Subject, k.GoodID, d); n != nil {
+		v := n.Amount
+		return &v
+	}
+	return nil
+}
+
+// lock takes the subject's row in fulfilment_subjects for the rest of the
+// transaction: concurrent writes of one subject take turns, so each reads
+// the other's figures when it computes the subject's state.
+func (r *stateRun) lock(k stakhanov.SubjectGood, enterprise int64) error {
+	if r.locked[k] {
+		return nil
+	}
+	_, err := r.q.exec(r.ctx, `INSERT INTO fulfilment_subjects (subject_kind, subject_id, good_id, enterprise_id, writes) VALUES (?, ?, ?, ?, 1)
+		ON CONFLICT (subject_kind, subject_id, good_id, enterprise_id) DO UPDATE SET writes = fulfilment_subjects.writes + 1`,
+		k.Subject.Kind, k.Subject.ID, k.GoodID, enterprise)
+	if err == nil {
+		r.locked[k] = true
+	}
+	return err
+}
+
+// apply brings the state up to date with everything touched.
+func (r *stateRun) apply() error {
+	seen := map[stakhanov.SubjectGood]bool{}
+	var keys []stakhanov.SubjectGood
+	for _, m := range []map[stakhanov.SubjectGood]bool{keysOf(r.days), keysOf(r.from), keysOf(r.spans)} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	// One order for every write, so that two writes never wait on each
+	// other's locks in a circle.
+	slices.SortFunc(keys, compareSubjectGood)
+	for _, k := range keys {
+		if err := r.refreshOwn(k); err != nil {
+			return err
+		}
+	}
+	if err := r.applyTree(); err != nil {
+		return err
+	}
+	units := make([]stakhanov.SubjectGood, 0, len(r.unitNorms))
+	for k := range r.unitNorms {
+		units = append(units, k)
+	}
+	slices.SortFunc(units, compareSubjectGood)
+	for _, k := range units {
+		if err := r.refreshTreeNorms(k, r.unitNorms[k]); err != nil {
+			return err
+		}
+	}
+	if err := r.applyPeriods(); err != nil {
+		return err
+	}
+	return r.evaluateCandidacy()
+}
+
+// applyWithoutCandidacy is apply for a rebuild, which builds candidacy
+// award by award afterwards.
+func (r *stateRun) applyWithoutCandidacy() error {
+	r.skipCandidacy = true
+	return r.apply()
+}
+
+func keysOf[V any](m map[stakhanov.SubjectGood]V) map[stakhanov.SubjectGood]bool {
+	out := make(map[stakhanov.SubjectGood]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+func compareSubjectGood(a, b stakhanov.SubjectGood) int {
+	return cmp.Or(cmp.Compare(a.Subject.Kind, b.Subject.Kind), cmp.Compare(a.Subject.ID, b.Subject.ID), cmp.Compare(a.GoodID, b.GoodID))
+}
+
+type shiftKey struct {
+	date  stakhanov.Date
+	shift int
+}
+
+// refreshOwn computes a subject's own shift states for one good again from
+// its credits, on the dates touched (or from a date on), and gathers the
+// differences for the units above it and the periods.
+func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
+	unitID, info, err := r.subjectUnit(k.Subject)
+	if err != nil {
+		return err
+	}
+	if err := r.lock(k, info.enterprise); err != nil {
+		return err
+	}
+	idx, err := r.normIndex(k)
+	if err != nil {
+		return err
+	}
+	dates := r.days[k]
+	wholeFrom, whole := r.from[k]
+	span, spanned := r.spans[k]
+	var from, to stakhanov.Date
+	widen := func(a, b stakhanov.Date) {
+		if from.IsZero() || a.Before(from) {
+			from = a
+		}
+		if to.IsZero() || b.After(to) {
+			to = b
+		}
+	}
+	for d := range dates {
+		widen(d, d)
+	}
+	if spanned {
+		widen(span[0], span[1])
+	}
+	if whole {
+		// From the norm's date on, with no end.
+		if from.IsZero() || wholeFrom.Before(from) {
+			from = wholeFrom
+		}
+		to = stakhanov.Date{}
+	}
+	wanted := func(d stakhanov.Date) bool {
+		return (whole && !d.Before(wholeFrom)) || (spanned && !d.Before(span[0]) && !d.After(span[1])) || dates[d]
+	}
+	cs, err := credits(r.ctx, r.q, stakhanov.CreditFilter{Subject: k.Subject, GoodID: k.GoodID, From: from, To: to})
+	if err != nil {
+		return err
+	}
+	fresh := map[shiftKey]*stakhanov.ShiftState{}
+	for _, c := range cs {
+		if !wanted(c.Date) {
+			continue
+		}
+		sk := shiftKey{c.Date, c.Shift}
+		s := fresh[sk]
+		if s == nil {
+			s = &stakhanov.ShiftState{Subject: k.Subject, GoodID: k.GoodID, Date: c.Date, Shift: c.Shift, OwnNorm: ownNorm(idx, k, c.Date)}
+			fresh[sk] = s
+		}
+		s.Produced += c.Produced * c.Share
+		s.Accepted += c.Accepted * c.Share
+		s.Credits++
+		if c.Held {
+			s.HeldProduced += c.Produced * c.Share
+			s.HeldAccepted += c.Accepted * c.Share
+			s.HeldCredits++
+		}
+	}
+	old := map[shiftKey]*stakhanov.ShiftState{}
+	w := &where{}
+	w.add("subject_kind = ? AND subject_id = ? AND scope = 'own' AND good_id = ?", k.Subject.Kind, k.Subject.ID, k.GoodID)
+	if !from.IsZero() {
+		w.add("date >= ?", from)
+	}
+	if !to.IsZero() {
+		w.add("date <= ?", to)
+	}
+	rows, err := r.q.query(r.ctx, "SELECT "+shiftStateColumns+" FROM fulfilment_shifts"+w.String(), w.args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		s, err := scanShiftState(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if wanted(s.Date) {
+			old[shiftKey{s.Date, s.Shift}] = s
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Units above: a person's unit and its ancestors; a collective's own
+	// reports count in its own tree and its ancestors'.
+	for sk, s := range fresh {
+		if err := r.changeOwn(k, unitID, info, old[sk], s); err != nil {
+			return err
+		}
+	}
+	for sk, s := range old {
+		if fresh[sk] == nil {
+			if err := r.changeOwn(k, unitID, info, s, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// changeOwn writes one own shift state (nil: none) in place of old and
+// gathers what the change does above it.
+func (r *stateRun) changeOwn(k stakhanov.SubjectGood, unitID int64, info unitInfo, old, s *stakhanov.ShiftState) error {
+	if sameShiftState(old, s) {
+		return nil
+	}
+	cur := s
+	if cur == nil {
+		cur = old
+	}
+	if s == nil {
+		if _, err := r.q.exec(r.ctx, `DELETE FROM fulfilment_shifts WHERE subject_kind = ? AND subject_id = ? AND scope = 'own' AND good_id = ?
+			AND date = ? AND shift = ? AND enterprise_id = ?`, k.Subject.Kind, k.Subject.ID, k.GoodID, old.Date, old.Shift, info.enterprise); err != nil {
+			return err
+		}
+	} else if err := r.writeShiftState(s, scopeOwn, unitID, info.enterprise); err != nil {
+		return err
+	}
+	delta := stakhanov.Contribution(s).Minus(stakhanov.Contribution(old))
+	if !delta.IsZero() {
+		for _, u := range info.path {
+			tk := treeKey{u, k.GoodID, cur.Date, cur.Shift}
+			r.tree[tk] = r.tree[tk].Plus(delta)
+		}
+	}
+	if k.Subject.Kind == stakhanov.SubjectPerson {
+		r.addPeriods(k, cur.Date, stakhanov.Totals(s).Minus(stakhanov.Totals(old)))
+		r.markEvaluate(k, cur.Date)
+	}
+	return nil
+}
+
+func sameShiftState(a, b *stakhanov.ShiftState) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	x, y := *a, *b
+	if (x.OwnNorm == nil) != (y.OwnNorm == nil) || x.OwnNorm != nil && *x.OwnNorm != *y.OwnNorm {
+		return false
+	}
+	x.OwnNorm, y.OwnNorm = nil, nil
+	return x == y
+}
+
+func (r *stateRun) writeShiftState(s *stakhanov.ShiftState, scope string, unitID, enterprise int64) error {
+	var own any
+	if s.OwnNorm != nil {
+		own = *s.OwnNorm
+	}
+	_, err := r.q.exec(r.ctx, `INSERT INTO fulfilment_shifts (subject_kind, subject_id, scope, good_id, date, shift, enterprise_id, unit_id,
+		produced, accepted, held_produced, held_accepted, credits, held_credits, own_norm, member_norm, member_normed, v_member_norm, v_member_normed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (subject_kind, subject_id, scope, good_id, date, shift, enterprise_id) DO UPDATE SET
+		unit_id = excluded.unit_id, produced = excluded.produced, accepted = excluded.accepted, held_produced = excluded.held_produced,
+		held_accepted = excluded.held_accepted, credits = excluded.credits, held_credits = excluded.held_credits, own_norm = excluded.own_norm,
+		member_norm = excluded.member_norm, member_normed = excluded.member_normed, v_member_norm = excluded.v_member_norm,
+		v_member_normed = excluded.v_member_normed`,
+		s.Subject.Kind, s.Subject.ID, scope, s.GoodID, s.Date, s.Shift, enterprise, unitID,
+		s.Produced, s.Accepted, s.HeldProduced, s.HeldAccepted, s.Credits, s.HeldCredits, own,
+		s.MemberNorm, s.MemberNormed, s.VMemberNorm, s.VMemberNormed)
+	return err
+}
+
+func (r *stateRun) addPeriods(k stakhanov.SubjectGood, d stakhanov.Date, t stakhanov.PeriodTotals) {
+	if t.IsZero() {
+		return
+	}
+	for _, p := range stakhanov.StatePeriods {
+		_, start, _, _ := stakhanov.PeriodOf(p, d, 1)
+		pk := periodKey{k.Subject, k.GoodID, p, start}
+		r.periods[pk] = r.periods[pk].Plus(t)
+	}
+}
+
+// applyTree adds the gathered differences to the units' tree states. The
+// upserts add rather than overwrite, so that writes under one unit at the
+// same time each add their own; the figures before are the figures after
+// less the difference.
+func (r *stateRun) applyTree() error {
+	keys := make([]treeKey, 0, len(r.tree))
+	for k, d := range r.tree {
+		if !d.IsZero() {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b treeKey) int {
+		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.good, b.good), a.date.Compare(b.date), cmp.Compare(a.shift, b.shift))
+	})
+	for _, k := range keys {
+		d := r.tree[k]
+		info, err := r.unit(k.unit)
+		if err != nil {
+			return err
+		}
+		sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(k.unit), GoodID: k.good}
+		idx, err := r.normIndex(sg)
+		if err != nil {
+			return err
+		}
+		var own any
+		if n := ownNorm(idx, sg, k.date); n != nil {
+			own = *n
+		}
+		s, err := scanShiftState(r.q.queryRow(r.ctx, `INSERT INTO fulfilment_shifts (subject_kind, subject_id, scope, good_id, date, shift, enterprise_id, unit_id,
+			produced, accepted, held_produced, held_accepted, credits, held_credits, own_norm, member_norm, member_normed, v_member_norm, v_member_normed)
+			VALUES ('unit', ?, 'tree', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (subject_kind, subject_id, scope, good_id, date, shift, enterprise_id) DO UPDATE SET
+			produced = fulfilment_shifts.produced + excluded.produced, accepted = fulfilment_shifts.accepted + excluded.accepted,
+			held_produced = fulfilment_shifts.held_produced + excluded.held_produced, held_accepted = fulfilment_shifts.held_accepted + excluded.held_accepted,
+			credits = fulfilment_shifts.credits + excluded.credits, held_credits = fulfilment_shifts.held_credits + excluded.held_credits,
+			member_norm = fulfilment_shifts.member_norm + excluded.member_norm, member_normed = fulfilment_shifts.member_normed + excluded.member_normed,
+			v_member_norm = fulfilment_shifts.v_member_norm + excluded.v_member_norm, v_member_normed = fulfilment_shifts.v_member_normed + excluded.v_member_normed
+			RETURNING `+shiftStateColumns,
+			k.unit, k.good, k.date, k.shift, info.enterprise, k.unit,
+			d.Produced, d.Accepted, d.HeldProduced, d.HeldAccepted, d.Credits, d.HeldCredits, own,
+			d.MemberNorm, d.MemberNormed, d.VMemberNorm, d.VMemberNormed))
+		if err != nil {
+			return err
+		}
+		before := *s
+		before.Add(stakhanov.StateDelta{}.Minus(d))
+		var prev *stakhanov.ShiftState
+		if before.Credits > 0 {
+			prev = &before
+		}
+		now := s
+		if s.Credits <= 0 {
+			if _, err := r.q.exec(r.ctx, `DELETE FROM fulfilment_shifts WHERE subject_kind = 'unit' AND subject_id = ? AND scope = 'tree' AND good_id = ?
+				AND date = ? AND shift = ? AND enterprise_id = ?`, k.unit, k.good, k.date, k.shift, info.enterprise); err != nil {
+				return err
+			}
+			now = nil
+		}
+		r.addPeriods(sg, k.date, stakhanov.Totals(now).Minus(stakhanov.Totals(prev)))
+		if idx.Any() {
+			r.markEvaluate(sg, k.date)
+		}
+	}
+	return nil
+}
+
+// refreshTreeNorms writes a unit's own norm into its tree states from a
+// date on, after a new norm version.
+func (r *stateRun) refreshTreeNorms(k stakhanov.SubjectGood, from stakhanov.Date) error {
+	idx, err := r.normIndex(k)
+	if err != nil {
+		return err
+	}
+	rows, err := r.q.query(r.ctx, "SELECT "+shiftStateColumns+` FROM fulfilment_shifts
+		WHERE subject_kind = 'unit' AND subject_id = ? AND scope = 'tree' AND good_id = ? AND date >= ?`, k.Subject.ID, k.GoodID, from)
+	if err != nil {
+		return err
+	}
+	var states []*stakhanov.ShiftState
+	for rows.Next() {
+		s, err := scanShiftState(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		states = append(states, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, s := range states {
+		n := ownNorm(idx, k, s.Date)
+		if (n == nil) == (s.OwnNorm == nil) && (n == nil || *n == *s.OwnNorm) {
+			continue
+		}
+		before := *s
+		s.OwnNorm = n
+		var own any
+		if n != nil {
+			own = *n
+		}
+		if _, err := r.q.exec(r.ctx, `UPDATE fulfilment_shifts SET own_norm = ? WHERE subject_kind = 'unit' AND subject_id = ? AND scope = 'tree'
+			AND good_id = ? AND date = ? AND shift = ?`, own, k.Subject.ID, k.GoodID, s.Date, s.Shift); err != nil {
+			return err
+		}
+		r.addPeriods(k, s.Date, stakhanov.Totals(s).Minus(stakhanov.Totals(&before)))
+		r.markEvaluate(k, s.Date)
+	}
+	return nil
+}
+
+// applyPeriods adds the gathered differences to the period totals, and
+// removes totals left with no shift.
+func (r *stateRun) applyPeriods() error {
+	keys := make([]periodKey, 0, len(r.periods))
+	for k, t := range r.periods {
+		if !t.IsZero() {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b periodKey) int {
+		return cmp.Or(cmp.Compare(a.subject.Kind, b.subject.Kind), cmp.Compare(a.subject.ID, b.subject.ID), cmp.Compare(a.good, b.good),
+			cmp.Compare(a.period, b.period), a.start.Compare(b.start))
+	})
+	for _, k := range keys {
+		t := r.periods[k]
+		unitID, info, err := r.subjectUnit(k.subject)
+		if err != nil {
+			return err
+		}
+		var shifts int
+		err = r.q.queryRow(r.ctx, `INSERT INTO fulfilment_periods (subject_kind, subject_id, good_id, period, start, enterprise_id, unit_id,
+			shifts, shifts_without_norm, produced, accepted, held, norm, normed_accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (subject_kind, subject_id, good_id, period, start, enterprise_id) DO UPDATE SET
+			shifts = fulfilment_periods.shifts + excluded.shifts, shifts_without_norm = fulfilment_periods.shifts_without_norm + excluded.shifts_without_norm,
+			produced = fulfilment_periods.produced + excluded.produced, accepted = fulfilment_periods.accepted + excluded.accepted,
+			held = fulfilment_periods.held + excluded.held, norm = fulfilment_periods.norm + excluded.norm,
+			normed_accepted = fulfilment_periods.normed_accepted + excluded.normed_accepted
+			RETURNING shifts`,
+			k.subject.Kind, k.subject.ID, k.good, k.period, k.start, info.enterprise, unitID,
+			t.Shifts, t.ShiftsWithoutNorm, t.Produced, t.Accepted, t.Held, t.Norm, t.NormedAccepted).Scan(&shifts)
+		if err != nil {
+			return err
+		}
+		if shifts <= 0 {
+			if _, err := r.q.exec(r.ctx, `DELETE FROM fulfilment_periods WHERE subject_kind = ? AND subject_id = ? AND good_id = ? AND period = ?
+				AND start = ? AND enterprise_id = ?`, k.subject.Kind, k.subject.ID, k.good, k.period, k.start, info.enterprise); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// awardRule is an award with a candidacy rule.
+type awardRule struct {
+	id   int64
+	name string
+	rule stakhanov.CandidacyRule
+}
+
+// candidacyAwards lists the awards with a candidacy rule.
+func candidacyAwards(ctx context.Context, q querier) ([]awardRule, error) {
+	rows, err := q.query(ctx, `SELECT a.id, a.name, a.rules FROM awards a JOIN candidacy_builds b ON b.award_id = a.id ORDER BY a.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []awardRule
+	for rows.Next() {
+		var a awardRule
+		var rules string
+		if err := rows.Scan(&a.id, &a.name, &rules); err != nil {
+			return nil, err
+		}
+		var rs stakhanov.AwardRules
+		if err := json.Unmarshal([]byte(rules), &rs); err != nil {
+			return nil, fmt.Errorf("award %d rules: %w", a.id, err)
+		}
+		if rs.Candidacy == nil {
+			continue
+		}
+		a.rule = *rs.Candidacy
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// reads reports whether a rule reads a good's figures.
+func reads(rule stakhanov.CandidacyRule, good int64) bool {
+	return rule.GoodID == 0 || rule.GoodID == good
+}
+
+func (r *stateRun) evaluateCandidacy() error {
+	if len(r.evaluate) == 0 || r.skipCandidacy {
+		return nil
+	}
+	awards, err := candidacyAwards(r.ctx, r.q)
+	if err != nil || len(awards) == 0 {
+		return err
+	}
+	keys := make([]stakhanov.SubjectGood, 0, len(r.evaluate))
+	for k := range r.evaluate {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareSubjectGood)
+	for _, k := range keys {
+		for _, a := range awards {
+			if a.rule.Subject != k.Subject.Kind || !reads(a.rule, k.GoodID) {
+				continue
+			}
+			if err := r.evaluateOne(a, k, r.evaluate[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// evaluateOne evaluates a subject under an award's rule and stores the
+// outcome: for a rule over the last shifts, one row; for a period rule,
+// one row per period touched (dates), or every period when dates is empty.
+func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, dates map[stakhanov.Date]bool) error {
+	s := k.Subject
+	_, info, err := r.subjectUnit(s)
+	if err != nil {
+		return err
+	}
+	if err := r.lock(k, info.enterprise); err != nil {
+		return err
+	}
+	// The subjects considered are those with a norm for the rule's good,
+	// as RecomputeCandidates considers them.
+	w := &where{}
+	w.add("subject_kind = ? AND subject_id = ?", s.Kind, s.ID)
+	if a.rule.GoodID != 0 {
+		w.add("good_id = ?", a.rule.GoodID)
+	}
+	eligible, err := exists(r.ctx, r.q, "norms"+w.String(), w.args...)
+	if err != nil {
+		return err
+	}
+	today := stakhanov.DateOf(r.db.now())
+	if a.rule.Kind != stakhanov.RulePeriodTotal {
+		if !eligible {
+			return r.deleteCandidacy(a.id, s, "")
+		}
+		rows, err := verifiedShifts(r.ctx, r.q, s, a.rule.GoodID, stakhanov.Date{}, today, a.rule.Window())
+		if err != nil {
+			return err
+		}
+		met, considered, evidence, ok := a.rule.EvaluateState(rows)
+		return r.storeCandidacy(a.id, s, info.enterprise, "", met, considered, evidence, ok)
+	}
+	var periods []stakhanov.Date
+	if len(dates) == 0 {
+		// Every period the subject has figures in.
+		rows, err := verifiedShifts(r.ctx, r.q, s, a.rule.GoodID, stakhanov.Date{}, stakhanov.Date{}, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := r.q.exec(r.ctx, `DELETE FROM candidacy_state WHERE award_id = ? AND subject_kind = ? AND subject_id = ?`, a.id, s.Kind, s.ID); err != nil {
+			return err
+		}
+		for _, row := range rows {
+			periods = append(periods, row.From)
+		}
+	} else {
+		for d := range dates {
+			periods = append(periods, d)
+		}
+	}
+	done := map[string]bool{}
+	for _, d := range periods {
+		label, from, to, err := stakhanov.PeriodOf(a.rule.Period, d, 1)
+		if err != nil {
+			return err
+		}
+		if done[label] {
+			continue
+		}
+		done[label] = true
+		if !eligible {
+			if err := r.deleteCandidacy(a.id, s, label); err != nil {
+				return err
+			}
+			continue
+		}
+		rows, err := verifiedShifts(r.ctx, r.q, s, a.rule.GoodID, from, to, 0)
+		if err != nil {
+			return err
+		}
+		met, considered, evidence, ok := a.rule.EvaluateState(rows)
+		if considered == 0 {
+			if err := r.deleteCandidacy(a.id, s, label); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := r.storeCandidacy(a.id, s, info.enterprise, label, met, considered, evidence, ok); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *stateRun) deleteCandidacy(award int64, s stakhanov.Subject, period string) error {
+	_, err := r.q.exec(r.ctx, `DELETE FROM candidacy_state WHERE award_id = ? AND subject_kind = ? AND subject_id = ? AND period = ?`, award, s.Kind, s.ID, period)
+	return err
+}
+
+func (r *stateRun) storeCandidacy(award int64, s stakhanov.Subject, enterprise int64, period string, met, considered int, evidence []stakhanov.FulfilmentRow, ok bool) error {
+	ev := "[]"
+	if ok {
+		b, err := json.Marshal(evidence)
+		if err != nil {
+			return err
+		}
+		ev = string(b)
+	}
+	_, err := r.q.exec(r.ctx, `INSERT INTO candidacy_state (award_id, subject_kind, subject_id, period, enterprise_id, qualifies, met, considered, evidence, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (award_id, subject_kind, subject_id, period, enterprise_id) DO UPDATE SET
+		qualifies = excluded.qualifies, met = excluded.met, considered = excluded.considered, evidence = excluded.evidence, updated_at = excluded.updated_at`,
+		award, s.Kind, s.ID, period, enterprise, boolInt(ok), met, considered, ev, r.db.now().UTC())
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// verifiedNormed selects the shift states candidacy reads: a credit not
+// held, and a norm.
+const verifiedNormed = `credits > held_credits AND (own_norm IS NOT NULL OR (scope = 'tree' AND v_member_normed > 0))`
+
+// verifiedShifts returns a subject's shifts with a norm in the verified
+// view, in date order: from from to to, and only the last last of them if
+// last > 0. good 0 reads every good.
+func verifiedShifts(ctx context.Context, q querier, s stakhanov.Subject, good int64, from, to stakhanov.Date, last int) ([]stakhanov.FulfilmentRow, error) {
+	w := &where{}
+	w.add("subject_kind = ? AND subject_id = ? AND scope = ?", s.Kind, s.ID, stateScope(s))
+	if good != 0 {
+		w.add("good_id = ?", good)
+	}
+	if !from.IsZero() {
+		w.add("date >= ?", from)
+	}
+	if !to.IsZero() {
+		w.add("date <= ?", to)
+	}
+	w.add(verifiedNormed)
+	query := "SELECT " + shiftStateColumns + " FROM fulfilment_shifts" + w.String()
+	args := w.args
+	if last > 0 {
+		query += " ORDER BY date DESC, shift DESC, good_id DESC LIMIT ?"
+		args = append(args, last)
+	} else {
+		query += " ORDER BY date, shift, good_id"
+	}
+	states, err := queryShiftStates(ctx, q, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	if last > 0 {
+		slices.Reverse(states)
+	}
+	out := make([]stakhanov.FulfilmentRow, 0, len(states))
+	for _, st := range states {
+		if row, ok := st.Row(true); ok {
+			out = append(out, row)
+		}
+	}
+	return out, nil
+}
+
+func queryShiftStates(ctx context.Context, q querier, query string, args ...any) ([]*stakhanov.ShiftState, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*stakhanov.ShiftState
+	for rows.Next() {
+		s, err := scanShiftState(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// importState brings the state up to date with the reports an import
+// wrote (ids j.minID to j.maxID), subject by subject over the dates each
+// one's lines cover, a batch of subjects at a time so that what is kept in
+// memory stays bounded.
+func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error {
+	if j.maxID == 0 {
+		return nil
+	}
+	type span struct {
+		k        stakhanov.SubjectGood
+		from, to stakhanov.Date
+	}
+	var spans []span
+	rows, err := q.query(ctx, `SELECT subject_kind, subject_id, good_id, MIN(date), MAX(date) FROM reports WHERE id >= ? AND id <= ?
+		GROUP BY subject_kind, subject_id, good_id
+		UNION ALL
+		SELECT 'person', h.person_id, r.good_id, MIN(r.date), MAX(r.date) FROM report_helpers h JOIN reports r ON r.id = h.report_id
+		WHERE r.id >= ? AND r.id <= ? GROUP BY h.person_id, r.good_id`, j.minID, j.maxID, j.minID, j.maxID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s span
+		var from, to string
+		if err := rows.Scan(&s.k.Subject.Kind, &s.k.Subject.ID, &s.k.GoodID, &from, &to); err != nil {
+			rows.Close()
+			return err
+		}
+		if s.from, err = parseStoredDate(from); err == nil {
+			s.to, err = parseStoredDate(to)
+		}
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		spans = append(spans, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Reports the import corrected, and older reports its storm flags
+	// reached.
+	others, err := ids(ctx, q, `SELECT corrects_id FROM reports WHERE id >= ? AND id <= ? AND corrects_id IS NOT NULL`, j.minID, j.maxID)
+	if err != nil {
+		return err
+	}
+	others = append(others, j.flaggedBefore...)
+	slices.SortFunc(spans, func(a, b span) int { return compareSubjectGood(a.k, b.k) })
+	const batch = 1000
+	for len(spans) > 0 || len(others) > 0 {
+		run := db.newStateRun(ctx, q)
+		for _, id := range others {
+			if err := run.touchReportID(id); err != nil {
+				return err
+			}
+		}
+		others = nil
+		chunk := spans[:min(batch, len(spans))]
+		spans = spans[len(chunk):]
+		for _, s := range chunk {
+			if prev, ok := run.spans[s.k]; ok {
+				// A person with reports of its own and as a helper.
+				s.from, s.to = minDate(s.from, prev[0]), maxDate(s.to, prev[1])
+			}
+			run.spans[s.k] = [2]stakhanov.Date{s.from, s.to}
+		}
+		if err := run.apply(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseStoredDate reads a DATE column read back as text (MIN and MAX lose
+// the column's type on SQLite) or a time.
+func parseStoredDate(v string) (stakhanov.Date, error) {
+	if len(v) > 10 {
+		v = v[:10]
+	}
+	return stakhanov.ParseDate(v)
+}
+
+func minDate(a, b stakhanov.Date) stakhanov.Date {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxDate(a, b stakhanov.Date) stakhanov.Date {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

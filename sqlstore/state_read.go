@@ -1,0 +1,649 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// Reads of the rolling state, and its builds.
+
+// Fulfilment answers from the state: period totals where the window is
+// made of whole periods, shift states otherwise. Rows are in period order,
+// then by good.
+func (db *DB) Fulfilment(ctx context.Context, fq stakhanov.FulfilmentQuery) (*stakhanov.Fulfilment, error) {
+	if fq.Subject.IsZero() {
+		return nil, stakhanov.FieldErrorf("subject", "subject is required (person:ID or unit:ID)")
+	}
+	if fq.Period == "" {
+		fq.Period = stakhanov.PeriodShift
+	}
+	if _, _, _, err := stakhanov.PeriodOf(fq.Period, stakhanov.NewDate(2000, 1, 1), 1); err != nil {
+		return nil, err
+	}
+	if !fq.From.IsZero() && !fq.To.IsZero() && fq.To.Before(fq.From) {
+		return nil, stakhanov.FieldErrorf("to", "to is before from")
+	}
+	q := db.reader()
+	rows, err := stateFulfilmentRows(ctx, q, fq)
+	if err != nil {
+		return nil, err
+	}
+	return &stakhanov.Fulfilment{Subject: fq.Subject, Period: fq.Period, From: fq.From, To: fq.To, Rows: rows}, nil
+}
+
+// wholePeriods reports whether from and to bound whole periods (or are
+// open).
+func wholePeriods(period string, from, to stakhanov.Date) bool {
+	if !from.IsZero() {
+		if _, start, _, _ := stakhanov.PeriodOf(period, from, 1); start != from {
+			return false
+		}
+	}
+	if !to.IsZero() {
+		if _, _, end, _ := stakhanov.PeriodOf(period, to, 1); end != to {
+			return false
+		}
+	}
+	return true
+}
+
+func stateFulfilmentRows(ctx context.Context, q querier, fq stakhanov.FulfilmentQuery) ([]stakhanov.FulfilmentRow, error) {
+	out := []stakhanov.FulfilmentRow{}
+	if fq.Period != stakhanov.PeriodShift && !fq.VerifiedOnly && wholePeriods(fq.Period, fq.From, fq.To) {
+		w := &where{}
+		w.add("subject_kind = ? AND subject_id = ? AND period = ?", fq.Subject.Kind, fq.Subject.ID, fq.Period)
+		if fq.GoodID != 0 {
+			w.add("good_id = ?", fq.GoodID)
+		}
+		if !fq.From.IsZero() {
+			w.add("start >= ?", fq.From)
+		}
+		if !fq.To.IsZero() {
+			w.add("start <= ?", fq.To)
+		}
+		rows, err := q.query(ctx, `SELECT good_id, start, shifts, shifts_without_norm, produced, accepted, held, norm, normed_accepted
+			FROM fulfilment_periods`+w.String()+` ORDER BY start, good_id`, w.args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var good int64
+			var start stakhanov.Date
+			var t stakhanov.PeriodTotals
+			if err := rows.Scan(&good, &start, &t.Shifts, &t.ShiftsWithoutNorm, &t.Produced, &t.Accepted, &t.Held, &t.Norm, &t.NormedAccepted); err != nil {
+				return nil, err
+			}
+			out = append(out, t.Row(fq.Period, start, good))
+		}
+		return out, rows.Err()
+	}
+	w := &where{}
+	w.add("subject_kind = ? AND subject_id = ? AND scope = ?", fq.Subject.Kind, fq.Subject.ID, stateScope(fq.Subject))
+	if fq.GoodID != 0 {
+		w.add("good_id = ?", fq.GoodID)
+	}
+	if !fq.From.IsZero() {
+		w.add("date >= ?", fq.From)
+	}
+	if !fq.To.IsZero() {
+		w.add("date <= ?", fq.To)
+	}
+	states, err := queryShiftStates(ctx, q, "SELECT "+shiftStateColumns+" FROM fulfilment_shifts"+w.String()+" ORDER BY date, shift, good_id", w.args...)
+	if err != nil {
+		return nil, err
+	}
+	if fq.Period == stakhanov.PeriodShift {
+		for _, s := range states {
+			if row, ok := s.Row(fq.VerifiedOnly); ok {
+				out = append(out, row)
+			}
+		}
+		return out, nil
+	}
+	type key struct {
+		start stakhanov.Date
+		good  int64
+	}
+	totals := map[key]stakhanov.PeriodTotals{}
+	var order []key
+	for _, s := range states {
+		t := s.Totals(fq.VerifiedOnly)
+		if t.IsZero() {
+			continue
+		}
+		_, start, _, _ := stakhanov.PeriodOf(fq.Period, s.Date, 1)
+		k := key{start, s.GoodID}
+		if _, seen := totals[k]; !seen {
+			order = append(order, k)
+		}
+		totals[k] = totals[k].Plus(t)
+	}
+	slices.SortFunc(order, func(a, b key) int { return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.good, b.good)) })
+	for _, k := range order {
+		out = append(out, totals[k].Row(fq.Period, k.start, k.good))
+	}
+	return out, nil
+}
+
+// Leaderboard ranks the people of a unit's subtree from their period
+// totals when the window is one whole week, month or year, and from their
+// shift states otherwise.
+func (db *DB) Leaderboard(ctx context.Context, lq stakhanov.LeaderboardQuery) (*stakhanov.Leaderboard, error) {
+	if lq.From.IsZero() || lq.To.IsZero() {
+		return nil, stakhanov.FieldErrorf("from", "give from and to")
+	}
+	if lq.To.Before(lq.From) {
+		return nil, stakhanov.FieldErrorf("to", "to is before from")
+	}
+	unit, err := db.FindUnitByID(ctx, lq.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.FindGoodByID(ctx, lq.GoodID); err != nil {
+		return nil, err
+	}
+	who := stakhanov.UserFromContext(ctx)
+	if unit.HidesRanks && !who.SeesHiddenRanks() && (who == nil || who.PersonID == 0) {
+		return nil, stakhanov.ErrRanksHidden(unit)
+	}
+	q := db.reader()
+	subtree := `unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')`
+	var query string
+	var args []any
+	for _, p := range stakhanov.StatePeriods {
+		if _, start, end, _ := stakhanov.PeriodOf(p, lq.From, 1); start == lq.From && end == lq.To {
+			query = `SELECT subject_id, shifts, accepted, norm, normed_accepted FROM fulfilment_periods
+				WHERE subject_kind = 'person' AND ` + subtree + ` AND good_id = ? AND period = ? AND start = ? AND norm > 0`
+			args = []any{lq.UnitID, lq.GoodID, p, start}
+			break
+		}
+	}
+	if query == "" {
+		query = `SELECT subject_id, COUNT(*), SUM(accepted), SUM(COALESCE(own_norm, 0)), SUM(CASE WHEN own_norm IS NULL THEN 0 ELSE accepted END)
+			FROM fulfilment_shifts WHERE subject_kind = 'person' AND scope = 'own' AND ` + subtree + ` AND good_id = ? AND date >= ? AND date <= ?
+			GROUP BY subject_id HAVING SUM(COALESCE(own_norm, 0)) > 0`
+		args = []any{lq.UnitID, lq.GoodID, lq.From, lq.To}
+	}
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var entries []stakhanov.LeaderboardEntry
+	var ids []int64
+	for rows.Next() {
+		var e stakhanov.LeaderboardEntry
+		var id int64
+		var normed float64
+		if err := rows.Scan(&id, &e.Shifts, &e.Accepted, &e.Norm, &normed); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.Person = &stakhanov.Person{ID: id}
+		e.Percent = normed / e.Norm * 100
+		entries = append(entries, e)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	people, err := peopleByID(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range entries {
+		if p := people[entries[i].Person.ID]; p != nil {
+			entries[i].Person = p
+		}
+	}
+	stakhanov.RankLeaderboard(entries)
+	board := &stakhanov.Leaderboard{Entries: entries, RanksHidden: unit.HidesRanks}
+	hides := map[int64]bool{unit.ID: unit.HidesRanks}
+	for _, e := range entries {
+		h, ok := hides[e.Person.UnitID]
+		if !ok {
+			u, err := db.FindUnitByID(ctx, e.Person.UnitID)
+			if err != nil {
+				return nil, err
+			}
+			h, hides[e.Person.UnitID] = u.HidesRanks, u.HidesRanks
+		}
+		board.RanksHidden = board.RanksHidden || h
+	}
+	if !board.RanksHidden || who.SeesHiddenRanks() {
+		return board, nil
+	}
+	if who == nil || who.PersonID == 0 {
+		return nil, stakhanov.ErrRanksHidden(unit)
+	}
+	mine := []stakhanov.LeaderboardEntry{}
+	for _, e := range entries {
+		if e.Person.ID == who.PersonID {
+			e.Rank = 0
+			mine = append(mine, e)
+		}
+	}
+	board.Entries = mine
+	return board, nil
+}
+
+// peopleByID reads people by id, a chunk at a time.
+func peopleByID(ctx context.Context, q querier, ids []int64) (map[int64]*stakhanov.Person, error) {
+	out := make(map[int64]*stakhanov.Person, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(500, len(ids))]
+		ids = ids[len(chunk):]
+		rows, err := q.query(ctx, "SELECT "+personColumns+" FROM people p WHERE p.id IN ("+marks(len(chunk))+")", int64sToArgs(chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			p, err := scanPerson(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[p.ID] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// candidacyBuild returns an award's build state; ok is false when the
+// award has no candidacy rule.
+func candidacyBuild(ctx context.Context, q querier, award int64) (state string, done, total int, ok bool, err error) {
+	err = q.queryRow(ctx, `SELECT state, done, total FROM candidacy_builds WHERE award_id = ?`, award).Scan(&state, &done, &total)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, 0, false, nil
+	}
+	return state, done, total, err == nil, err
+}
+
+const (
+	buildBuilding = "building"
+	buildReady    = "ready"
+)
+
+func errBuilding(a *stakhanov.Award, done, total int) error {
+	return stakhanov.Errorf(stakhanov.ECONFLICT, "the candidate list of %s is still being built (%d of %d subjects): try again in a moment, or run stakhanov state rebuild -award %d",
+		a.Name, done, total, a.ID)
+}
+
+// candidacyWhere selects an award's standing rows in force today: for a
+// period rule, each subject's latest complete period with figures.
+func candidacyWhere(a *stakhanov.Award, today stakhanov.Date) (*where, error) {
+	rule := a.Rules.Candidacy
+	w := &where{}
+	w.add("c.award_id = ?", a.ID)
+	if rule.Kind != stakhanov.RulePeriodTotal {
+		w.add("c.period = ''")
+		return w, nil
+	}
+	current, _, _, err := stakhanov.PeriodOf(rule.Period, today, 1)
+	if err != nil {
+		return nil, err
+	}
+	w.add(`c.period <> '' AND c.period < ? AND NOT EXISTS (SELECT 1 FROM candidacy_state l WHERE l.award_id = c.award_id
+		AND l.subject_kind = c.subject_kind AND l.subject_id = c.subject_id AND l.period > c.period AND l.period < ?)`, current, current)
+	return w, nil
+}
+
+func (db *DB) Candidates(ctx context.Context, awardID int64, today stakhanov.Date, p stakhanov.Page) ([]stakhanov.Candidate, int, error) {
+	q := db.reader()
+	a, err := findAward(ctx, q, awardID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if a.Rules.Candidacy == nil {
+		return []stakhanov.Candidate{}, 0, nil
+	}
+	state, done, total, _, err := candidacyBuild(ctx, q, a.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if state != buildReady {
+		return nil, 0, errBuilding(a, done, total)
+	}
+	w, err := candidacyWhere(a, today)
+	if err != nil {
+		return nil, 0, err
+	}
+	w.add("c.qualifies = 1")
+	return db.readCandidates(ctx, q, a, w, p)
+}
+
+func (db *DB) readCandidates(ctx context.Context, q querier, a *stakhanov.Award, w *where, p stakhanov.Page) ([]stakhanov.Candidate, int, error) {
+	type row struct {
+		c        stakhanov.Candidate
+		evidence string
+	}
+	rows, total, err := list(ctx, q, "c.subject_kind, c.subject_id, c.met, c.considered, c.evidence", "candidacy_state c", w,
+		"c.subject_kind, c.subject_id", p, func(r *sql.Rows) (row, error) {
+			var x row
+			err := r.Scan(&x.c.Subject.Kind, &x.c.Subject.ID, &x.c.Met, &x.c.Considered, &x.evidence)
+			return x, err
+		})
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]stakhanov.Candidate, 0, len(rows))
+	var people []int64
+	for _, x := range rows {
+		c := x.c
+		c.AwardID, c.Rule = a.ID, *a.Rules.Candidacy
+		if err := json.Unmarshal([]byte(x.evidence), &c.Shifts); err != nil {
+			return nil, 0, fmt.Errorf("candidacy of %s for award %d: %w", c.Subject, a.ID, err)
+		}
+		if c.Shifts == nil {
+			c.Shifts = []stakhanov.FulfilmentRow{}
+		}
+		if c.Subject.Kind == stakhanov.SubjectPerson {
+			people = append(people, c.Subject.ID)
+		}
+		out = append(out, c)
+	}
+	names, err := peopleByID(ctx, q, people)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		c := &out[i]
+		if c.Subject.Kind == stakhanov.SubjectPerson {
+			if p := names[c.Subject.ID]; p != nil {
+				c.Name = p.Name
+			}
+			continue
+		}
+		u, err := findUnit(ctx, q, c.Subject.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		c.Name = u.Name
+	}
+	return out, total, nil
+}
+
+// Candidacy returns one subject's standing under an award's rule today;
+// ok tells whether it qualifies. A subject the state has nothing for
+// stands at 0 of 0.
+func (db *DB) Candidacy(ctx context.Context, awardID int64, s stakhanov.Subject, today stakhanov.Date) (*stakhanov.Candidate, bool, error) {
+	return db.candidacy(ctx, db.reader(), awardID, s, today)
+}
+
+func (db *DB) candidacy(ctx context.Context, q querier, awardID int64, s stakhanov.Subject, today stakhanov.Date) (*stakhanov.Candidate, bool, error) {
+	a, err := findAward(ctx, q, awardID)
+	if err != nil {
+		return nil, false, err
+	}
+	if a.Rules.Candidacy == nil {
+		return nil, false, stakhanov.FieldErrorf("award_id", "%s has no candidacy rule", a.Name)
+	}
+	state, done, total, _, err := candidacyBuild(ctx, q, a.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	if state != buildReady {
+		return nil, false, errBuilding(a, done, total)
+	}
+	w, err := candidacyWhere(a, today)
+	if err != nil {
+		return nil, false, err
+	}
+	w.add("c.subject_kind = ? AND c.subject_id = ?", s.Kind, s.ID)
+	cs, _, err := db.readCandidates(ctx, q, a, w, stakhanov.Page{Limit: 1})
+	if err != nil {
+		return nil, false, err
+	}
+	if len(cs) == 0 {
+		return &stakhanov.Candidate{Subject: s, AwardID: a.ID, Rule: *a.Rules.Candidacy, Shifts: []stakhanov.FulfilmentRow{}}, false, nil
+	}
+	var qualifies int
+	if err := q.queryRow(ctx, "SELECT c.qualifies FROM candidacy_state c"+w.String()+" ORDER BY c.period DESC LIMIT 1", w.args...).Scan(&qualifies); err != nil {
+		return nil, false, err
+	}
+	return &cs[0], qualifies == 1, nil
+}
+
+// buildBatch is how many subjects one transaction of a build takes: small
+// enough that writes waiting behind it wait a moment only.
+const buildBatch = 500
+
+// BuildCandidacy evaluates every subject with a norm for an award's rule
+// in batches of buildBatch, each its own transaction, and marks the
+// award's state ready. Writes between batches keep the subjects they touch
+// up to date themselves.
+func (db *DB) BuildCandidacy(ctx context.Context, awardID int64, progress func(done, total int)) error {
+	a, err := findAward(ctx, db.reader(), awardID)
+	if err != nil {
+		return err
+	}
+	rule := a.Rules.Candidacy
+	if rule == nil {
+		return stakhanov.FieldErrorf("award", "%s has no candidacy rule", a.Name)
+	}
+	w := &where{}
+	w.add("subject_kind = ?", rule.Subject)
+	if rule.GoodID != 0 {
+		w.add("good_id = ?", rule.GoodID)
+	}
+	var total int
+	if err := db.reader().queryRow(ctx, "SELECT COUNT(DISTINCT subject_id) FROM norms"+w.String(), w.args...).Scan(&total); err != nil {
+		return err
+	}
+	if err := db.inTx(ctx, func(q querier) error {
+		if _, err := q.exec(ctx, `DELETE FROM candidacy_state WHERE award_id = ?`, a.ID); err != nil {
+			return err
+		}
+		return setBuild(ctx, q, a.ID, buildBuilding, 0, total, db.now())
+	}); err != nil {
+		return err
+	}
+	ar := awardRule{id: a.ID, name: a.Name, rule: *rule}
+	done := 0
+	var after int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var n int
+		err := db.inTx(ctx, func(q querier) error {
+			args := append(append([]any{}, w.args...), after, buildBatch)
+			ids, err := ids(ctx, q, "SELECT DISTINCT subject_id FROM norms"+w.String()+" AND subject_id > ? ORDER BY subject_id LIMIT ?", args...)
+			if err != nil {
+				return err
+			}
+			n = len(ids)
+			run := db.newStateRun(ctx, q)
+			for _, id := range ids {
+				k := stakhanov.SubjectGood{Subject: stakhanov.Subject{Kind: rule.Subject, ID: id}, GoodID: rule.GoodID}
+				if err := run.evaluateOne(ar, k, nil); err != nil {
+					return err
+				}
+				after = id
+			}
+			state := buildBuilding
+			if n < buildBatch {
+				state = buildReady
+			}
+			return setBuild(ctx, q, a.ID, state, min(done+n, total), total, db.now())
+		})
+		if err != nil {
+			return err
+		}
+		done += n
+		if progress != nil {
+			progress(min(done, total), total)
+		}
+		if n < buildBatch {
+			return nil
+		}
+	}
+}
+
+func setBuild(ctx context.Context, q querier, award int64, state string, done, total int, now time.Time) error {
+	_, err := q.exec(ctx, `INSERT INTO candidacy_builds (award_id, state, done, total, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (award_id) DO UPDATE SET state = excluded.state, done = excluded.done, total = excluded.total, updated_at = excluded.updated_at`,
+		award, state, done, total, now.UTC())
+	return err
+}
+
+// RebuildState throws the state away and computes it again from the
+// reports: each subject's own figures (and from them the units' trees and
+// the periods) in batches of buildBatch subjects, then every award's
+// candidacy.
+func (db *DB) RebuildState(ctx context.Context, progress func(stage string, done, total int)) error {
+	if err := db.inTx(ctx, func(q querier) error {
+		for _, t := range []string{"fulfilment_shifts", "fulfilment_periods", "candidacy_state", "fulfilment_subjects"} {
+			if _, err := q.exec(ctx, "DELETE FROM "+t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	const credited = `SELECT subject_kind, subject_id, good_id FROM reports
+		UNION SELECT 'person', h.person_id, r.good_id FROM report_helpers h JOIN reports r ON r.id = h.report_id`
+	var total int
+	if err := db.reader().queryRow(ctx, "SELECT COUNT(*) FROM ("+credited+") s").Scan(&total); err != nil {
+		return err
+	}
+	done := 0
+	after := stakhanov.SubjectGood{}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var n int
+		err := db.inTx(ctx, func(q querier) error {
+			keys, err := subjectGoods(ctx, q, "SELECT subject_kind, subject_id, good_id FROM ("+credited+") s", after, buildBatch)
+			if err != nil {
+				return err
+			}
+			n = len(keys)
+			run := db.newStateRun(ctx, q)
+			for _, k := range keys {
+				run.from[k] = stakhanov.Date{}
+				after = k
+			}
+			// Candidacy is built award by award below.
+			return run.applyWithoutCandidacy()
+		})
+		if err != nil {
+			return err
+		}
+		done += n
+		if progress != nil {
+			progress("figures", min(done, total), total)
+		}
+		if n < buildBatch {
+			break
+		}
+	}
+	awards, err := candidacyAwards(ctx, db.reader())
+	if err != nil {
+		return err
+	}
+	for _, a := range awards {
+		err := db.BuildCandidacy(ctx, a.id, func(done, total int) {
+			if progress != nil {
+				progress(a.name, done, total)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// subjectGoods pages through (subject kind, id, good) triples of a query
+// in their order, after the given one.
+func subjectGoods(ctx context.Context, q querier, query string, after stakhanov.SubjectGood, limit int) ([]stakhanov.SubjectGood, error) {
+	rows, err := q.query(ctx, `SELECT subject_kind, subject_id, good_id FROM (`+query+`) x
+		WHERE subject_kind > ? OR (subject_kind = ? AND (subject_id > ? OR (subject_id = ? AND good_id > ?)))
+		ORDER BY subject_kind, subject_id, good_id LIMIT ?`,
+		after.Subject.Kind, after.Subject.Kind, after.Subject.ID, after.Subject.ID, after.GoodID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stakhanov.SubjectGood
+	for rows.Next() {
+		var k stakhanov.SubjectGood
+		if err := rows.Scan(&k.Subject.Kind, &k.Subject.ID, &k.GoodID); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// StateSubjects lists the subjects and goods that the reports credit or
+// the state holds, every unit above them included.
+func (db *DB) StateSubjects(ctx context.Context, after stakhanov.SubjectGood, limit int) ([]stakhanov.SubjectGood, error) {
+	return subjectGoods(ctx, db.reader(), `SELECT subject_kind, subject_id, good_id FROM reports
+		UNION SELECT 'person', h.person_id, r.good_id FROM report_helpers h JOIN reports r ON r.id = h.report_id
+		UNION SELECT 'unit', u.id, r.good_id FROM reports r JOIN units s ON s.id = r.unit_id JOIN units u ON s.path LIKE u.path || '%'
+		UNION SELECT 'unit', u.id, r.good_id FROM report_helpers h JOIN reports r ON r.id = h.report_id JOIN people p ON p.id = h.person_id
+			JOIN units s ON s.id = p.unit_id JOIN units u ON s.path LIKE u.path || '%'
+		UNION SELECT subject_kind, subject_id, good_id FROM fulfilment_shifts`, after, limit)
+}
+
+// EnsureState builds the state of a database that has none yet (one
+// written before the state existed) and the candidacy of any award with a
+// rule but no build; serve and every command call it at open.
+func (db *DB) EnsureState(ctx context.Context) error {
+	q := db.reader()
+	hasReports, err := exists(ctx, q, "reports")
+	if err != nil {
+		return err
+	}
+	hasState, err := exists(ctx, q, "fulfilment_subjects")
+	if err != nil {
+		return err
+	}
+	if hasReports && !hasState {
+		return db.RebuildState(ctx, nil)
+	}
+	rows, err := q.query(ctx, `SELECT id, rules FROM awards a WHERE NOT EXISTS (SELECT 1 FROM candidacy_builds b WHERE b.award_id = a.id)`)
+	if err != nil {
+		return err
+	}
+	var missing []int64
+	for rows.Next() {
+		var id int64
+		var rules string
+		if err := rows.Scan(&id, &rules); err != nil {
+			rows.Close()
+			return err
+		}
+		var rs stakhanov.AwardRules
+		if json.Unmarshal([]byte(rules), &rs) == nil && rs.Candidacy != nil {
+			missing = append(missing, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range missing {
+		if err := db.BuildCandidacy(ctx, id, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
