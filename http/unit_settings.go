@@ -34,4 +34,3 @@ func (s *Server) handleSetUnitSettings(w http.ResponseWriter, r *http.Request) e
 	}
 	return writeJSON(w, http.StatusOK, u)
 }
-
