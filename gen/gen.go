@@ -412,7 +412,9 @@ func (b *Base) ImportReports(ctx context.Context, s stakhanov.Store) (stakhanov.
 	sh := b.Reports()
 	as := stakhanov.NewContext(ctx, b.Admin)
 	return pipe(sh.Write, func(r io.Reader) (stakhanov.ImportResult, error) {
-		return s.ImportReports(as, csvimport.Reports(&countingReader{r, b.progress(sh.Lines, "read")}))
+		p := b.progress(sh.Lines, "read")
+		p.then = "the import judges them and commits"
+		return s.ImportReports(as, csvimport.Reports(&countingReader{r, p}))
 	})
 }
 
@@ -429,6 +431,7 @@ type progress struct {
 	total, n int
 	step     int
 	verb     string
+	then     string // said once every line is counted
 }
 
 func (b *Base) progress(lines int, verb string) *progress {
@@ -441,6 +444,9 @@ func (p *progress) count(buf []byte) {
 	for p.step < 10 && p.n-1 >= p.total*(p.step+1)/10 {
 		p.step++
 		p.b.logf("reports: %d%% (%d of %d %s)", p.step*10, p.total*p.step/10, p.total, p.verb)
+		if p.step == 10 && p.then != "" {
+			p.b.logf("reports: %s", p.then)
+		}
 	}
 }
 
