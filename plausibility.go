@@ -43,7 +43,8 @@ type PlausibilityRules struct {
 	// StormShare flags the reports of a subject's last StormDays days of a
 	// calendar month when they hold more than this share (0-1) of the
 	// subject's credited output of that month, and the month has at least
-	// StormMinShifts shifts.
+	// StormMinShifts shifts. The month leaves out every report another
+	// rule holds (see StormMonth).
 	StormShare     float64 `json:"storm_share"`
 	StormDays      int     `json:"storm_days"`
 	StormMinShifts int     `json:"storm_min_shifts"`
@@ -175,7 +176,12 @@ func medianOf(sorted []float64) float64 {
 	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
-// StormMonth is a subject's output of one good in one calendar month.
+// StormMonth is a subject's output of one good in one calendar month. It
+// leaves out every report another rule holds (a multiple_of_norm or peers
+// flag and no verifier's decision yet), and such a report is not
+// storm-flagged: as the peer rule's median is not moved by one outlier,
+// one outlier already held cannot make the ordinary shifts beside it look
+// like a storm. A verified report counts again; a rejected one never does.
 type StormMonth struct {
 	Month  Date // its first day
 	Shifts int

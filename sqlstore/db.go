@@ -66,11 +66,15 @@ func (db *DB) Close() error {
 	if db.group != nil {
 		db.group.close()
 	}
-	err := db.write.Close()
+	// Readers first: the last connection to close checkpoints the
+	// write-ahead log into the file, and a read-only one cannot, which
+	// would leave the file alone without what was written.
+	var err error
 	if db.read != db.write {
-		if err2 := db.read.Close(); err == nil {
-			err = err2
-		}
+		err = db.read.Close()
+	}
+	if err2 := db.write.Close(); err == nil {
+		err = err2
 	}
 	return err
 }

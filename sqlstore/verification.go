@@ -21,13 +21,16 @@ import (
 //     transaction: the multiple-of-norm rule against the norm in force, the
 //     peer rule against the live reports of its unit, good and day, and,
 //     for a report in the last days of its month, the storm rule over its
-//     subject's month (a storm flags every report of those last days).
+//     subject's month (a storm flags every report of those last days),
+//     leaving out the reports another rule holds, this one included.
 //   - ImportReports judges the imported reports after the last line, in
 //     the same transaction, set-based: norms are loaded once into memory,
 //     and one streaming query per 500 units touched reads the live reports
 //     of those units over the imported months in the order of the
 //     reports_unit index (unit, date), so that peer groups and subjects'
-//     months are judged as they pass. No line costs a query of its own.
+//     months are judged as they pass: each day's peer groups first, so
+//     that the months leave out what the other rules hold, as
+//     CreateReports does. No line costs a query of its own.
 //
 // A report written before a rule changed is not judged again.
 
@@ -39,6 +42,12 @@ const live = `NOT EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)
 // held is true (1) for a flagged report with no decision yet.
 const held = `CASE WHEN EXISTS (SELECT 1 FROM report_flags f WHERE f.report_id = r.id)
 	AND NOT EXISTS (SELECT 1 FROM report_verifications v WHERE v.report_id = r.id) THEN 1 ELSE 0 END`
+
+// heldByOtherRule is true for a report that a rule other than the storm
+// rule holds (flagged, no decision yet): the storm rule leaves it out of
+// the month it judges (see stakhanov.StormMonth).
+const heldByOtherRule = `EXISTS (SELECT 1 FROM report_flags f WHERE f.report_id = r.id AND f.rule <> 'storm')
+	AND NOT EXISTS (SELECT 1 FROM report_verifications v WHERE v.report_id = r.id)`
 
 // reviewCondition selects reports by review state, or "" if status is not
 // one.
@@ -164,7 +173,8 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 	if rules.InStormDays(r.Date) {
 		first := stakhanov.NewDate(r.Date.Year(), r.Date.Month(), 1)
 		rows, err := q.query(ctx, `SELECT r.id, r.date, r.accepted * r.subject_share FROM reports r
-			WHERE r.subject_kind = ? AND r.subject_id = ? AND r.good_id = ? AND r.date >= ? AND r.date <= ? AND `+live,
+			WHERE r.subject_kind = ? AND r.subject_id = ? AND r.good_id = ? AND r.date >= ? AND r.date <= ? AND `+live+`
+			AND NOT (`+heldByOtherRule+`)`,
 			r.Subject.Kind, r.Subject.ID, r.GoodID, first, stakhanov.NewDate(first.Year(), first.Month()+1, 0))
 		if err != nil {
 			return err
@@ -198,8 +208,12 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 					return err
 				}
 			}
-			f.ReportID = r.ID
-			r.Flags = append(r.Flags, *f)
+			// r's own flags were stored above, so r is in last unless
+			// another rule holds it.
+			if slices.Contains(last, r.ID) {
+				f.ReportID = r.ID
+				r.Flags = append(r.Flags, *f)
+			}
 		}
 	}
 	if len(r.Flags) > 0 {
@@ -493,6 +507,10 @@ func (db *DB) judgeImported(ctx context.Context, q querier, j *importJudge) erro
 	// Whole months, for the storm rule.
 	from := stakhanov.NewDate(j.from.Year(), j.from.Month(), 1)
 	to := stakhanov.NewDate(j.to.Year(), j.to.Month()+1, 0)
+	anyStorm := false
+	for _, p := range rules {
+		anyStorm = anyStorm || p.StormShare > 0
+	}
 	jg := &groupJudge{j: j, rules: rules, measures: measures, norms: norms, now: db.now().UTC()}
 	for len(units) > 0 {
 		chunk := units[:min(500, len(units))]
@@ -512,6 +530,17 @@ func (db *DB) judgeImported(ctx context.Context, q querier, j *importJudge) erro
 			WHERE v.decision = 'rejected' AND `+inRange, append(args, args...)...)
 		if err != nil {
 			return err
+		}
+		// The reports another rule holds, which the storm rule leaves
+		// out, are fewer still; those of this import are flagged below.
+		jg.held = nil
+		if anyStorm {
+			jg.held, err = idSet(ctx, q, `SELECT r.id FROM report_flags f JOIN reports r ON r.id = f.report_id
+				WHERE f.rule <> 'storm' AND NOT EXISTS (SELECT 1 FROM report_verifications v WHERE v.report_id = r.id)
+				AND `+inRange, args...)
+			if err != nil {
+				return err
+			}
 		}
 		// The date is read as text and parsed once a day: the SQLite
 		// driver would parse every row's DATE into a time.Time.
@@ -588,6 +617,8 @@ type judged struct {
 	date            stakhanov.Date
 	subject         stakhanov.Subject
 	accepted, share float64
+	// held: another rule than the storm rule holds it.
+	held bool
 }
 
 func (x *judged) credited() float64 { return x.accepted * x.share }
@@ -595,7 +626,9 @@ func (x *judged) credited() float64 { return x.accepted * x.share }
 // groupJudge judges reports streamed in unit and date order (the order of
 // the reports_unit index, so the engine need not sort): peer groups (one
 // unit, day, good and subject kind) as each day ends, and subjects' months
-// as each unit ends.
+// as each unit ends. A day's reports go into their months once the other
+// rules have judged them, so that the months leave out what those rules
+// hold.
 type groupJudge struct {
 	j        *importJudge
 	rules    map[int64]stakhanov.PlausibilityRules
@@ -603,7 +636,8 @@ type groupJudge struct {
 	norms    *stakhanov.NormIndex
 	now      time.Time
 
-	day    []judged // the current unit and day
+	day    []judged       // the current unit and day
+	held   map[int64]bool // reports of the units read that other rules held before
 	months map[stormKey]*stormAcc
 	flags  []*stakhanov.Flag
 }
@@ -630,32 +664,46 @@ func (g *groupJudge) add(x judged) {
 			g.flushDay()
 		}
 	}
-	g.day = append(g.day, x)
 	rules := g.rules[x.good]
+	x.held = g.held[x.id]
 	if g.isNew(x.id) && rules.MultipleOfNorm > 0 {
 		if n := g.norms.InForce(x.subject, x.good, x.date); n != nil {
 			if f := rules.CheckMultiple(x.credited(), x.accepted, n.Amount, g.measures[x.good]); f != nil {
 				g.flag(f, x.id)
+				x.held = true
 			}
 		}
 	}
-	if rules.StormShare > 0 {
-		if g.months == nil {
-			g.months = map[stormKey]*stormAcc{}
-		}
-		k := stormKey{x.subject, x.good, stakhanov.NewDate(x.date.Year(), x.date.Month(), 1)}
-		acc := g.months[k]
-		if acc == nil {
-			acc = &stormAcc{m: stakhanov.StormMonth{Month: k.month}}
-			g.months[k] = acc
-		}
-		acc.m.Shifts++
-		acc.m.Total += x.credited()
-		if rules.InStormDays(x.date) {
-			acc.m.Last += x.credited()
-			acc.last = append(acc.last, x.id)
-			acc.newLast = acc.newLast || g.isNew(x.id)
-		}
+	g.day = append(g.day, x)
+}
+
+// month adds a report to its subject's month, unless another rule holds
+// it. A month is judged when the import wrote a report in its last days,
+// held or not, as CreateReports judges it on writing one.
+func (g *groupJudge) month(x *judged) {
+	rules := g.rules[x.good]
+	if rules.StormShare <= 0 {
+		return
+	}
+	if g.months == nil {
+		g.months = map[stormKey]*stormAcc{}
+	}
+	k := stormKey{x.subject, x.good, stakhanov.NewDate(x.date.Year(), x.date.Month(), 1)}
+	acc := g.months[k]
+	if acc == nil {
+		acc = &stormAcc{m: stakhanov.StormMonth{Month: k.month}}
+		g.months[k] = acc
+	}
+	inLast := rules.InStormDays(x.date)
+	acc.newLast = acc.newLast || inLast && g.isNew(x.id)
+	if x.held {
+		return
+	}
+	acc.m.Shifts++
+	acc.m.Total += x.credited()
+	if inLast {
+		acc.m.Last += x.credited()
+		acc.last = append(acc.last, x.id)
 	}
 }
 
@@ -708,7 +756,11 @@ func (g *groupJudge) flushDay() {
 		}
 		if f := rules.CheckPeers(x.credited(), st.median, st.spread, len(st.values), g.measures[x.good]); f != nil {
 			g.flag(f, x.id)
+			x.held = true
 		}
+	}
+	for i := range day {
+		g.month(&day[i])
 	}
 }
 

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"FlagPeers", testFlagPeers},
 		{"FlagStorm", testFlagStorm},
 		{"FlagImported", testFlagImported},
+		{"FlagStormOutlier", testFlagStormOutlier},
 		{"Verification", testVerification},
 		{"Rejection", testRejection},
 		{"Awards", testAwards},

@@ -242,6 +242,94 @@ func testFlagStorm(t *testing.T, s stakhanov.Store) {
 	}
 }
 
+// testFlagStormOutlier checks that the storm rule holds only what is
+// suspicious: one outlier on a month's last day, held by another rule,
+// flags itself only, not the ordinary shifts before it, whether the month
+// is written report by report, in one batch or by an import; a real storm
+// (most output in the last days, each shift under 3 × the norm) is still
+// flagged, and an even month is not.
+func testFlagStormOutlier(t *testing.T, s stakhanov.Store) {
+	w := newWorld(t, s)
+	people := w.hewers(t, s, 9)
+	stormy, even, outlier, peerOutlier := people[0], people[1], people[2], people[3]
+	for _, p := range people[:3] {
+		w.norm(t, s, stakhanov.PersonSubject(p.ID), w.parts, 5, "1935-01-01")
+	}
+	peerValues := []float64{4.5, 5, 5.5, 4.8, 5.2}
+	// month is the same month for each way of writing it: the reports in
+	// date order, the peers of the last day before the outlier among them.
+	month := func(path string, m time.Month) []*stakhanov.Report {
+		var rs []*stakhanov.Report
+		add := func(p *stakhanov.Person, name string, good *stakhanov.Good, d int, v float64) {
+			rs = append(rs, report(stakhanov.PersonSubject(p.ID), good, stakhanov.NewDate(1935, m, d), 1, v, v, fmt.Sprint(path, "/", name, "/", d)))
+		}
+		for _, d := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 29, 30, 31} {
+			storm := 2.0
+			if d >= 29 {
+				storm = 14 // 2.8 times the norm: no other rule holds it
+			}
+			add(stormy, "storm", w.parts, d, storm)
+			add(even, "even", w.parts, d, 5)
+			if d == 31 {
+				for i, v := range peerValues {
+					add(people[4+i], fmt.Sprint("peer", i), w.coal, d, v)
+				}
+				add(outlier, "multiple", w.parts, d, 150) // 30 times the norm
+				add(peerOutlier, "peers", w.coal, d, 150) // no norm, 30 times its peers
+				continue
+			}
+			add(outlier, "multiple", w.parts, d, 5)
+			add(peerOutlier, "peers", w.coal, d, 5)
+		}
+		return rs
+	}
+	write := map[string]func([]*stakhanov.Report){
+		"single": func(rs []*stakhanov.Report) {
+			for _, r := range rs {
+				_, err := s.CreateReports(system, []*stakhanov.Report{r})
+				must(t, err)
+			}
+		},
+		"batch": func(rs []*stakhanov.Report) {
+			_, err := s.CreateReports(system, rs)
+			must(t, err)
+		},
+		"import": func(rs []*stakhanov.Report) {
+			res, err := s.ImportReports(system, rowsOf(rs...))
+			must(t, err)
+			if res.Created != len(rs) {
+				t.Fatalf("import: %+v", res)
+			}
+		},
+	}
+	for path, m := range map[string]time.Month{"single": time.August, "batch": time.October, "import": time.December} {
+		rs := month(path, m)
+		write[path](rs)
+		first := stakhanov.NewDate(1935, m, 1)
+		flagged, _, err := s.FindReports(bg, stakhanov.ReportFilter{Status: stakhanov.ReviewFlagged,
+			From: first, To: first.AddDays(30), Page: stakhanov.Page{Limit: 1000}})
+		must(t, err)
+		got := map[string]string{}
+		for _, r := range flagged {
+			for _, f := range r.Flags {
+				got[r.Key] += f.Rule + " "
+			}
+		}
+		want := map[string]string{
+			path + "/storm/29": "storm ", path + "/storm/30": "storm ", path + "/storm/31": "storm ",
+			path + "/multiple/31": "multiple_of_norm ", path + "/peers/31": "peers ",
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: flagged %v, want %v", path, got, want)
+		}
+		for _, r := range flagged {
+			if r.Key == path+"/storm/31" {
+				wantFigures(t, flagOf(r, stakhanov.RuleStorm), map[string]float64{"last_days_output": 42, "month_output": 82, "shifts": 23})
+			}
+		}
+	}
+}
+
 // testFlagImported checks that an import is judged as CreateReports is:
 // the multiple rule with the norm in force, the peer rule, the storm rule.
 func testFlagImported(t *testing.T, s stakhanov.Store) {
