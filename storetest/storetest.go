@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerAppends", testLedgerAppends},
 		{"LedgerConcurrentSigning", testLedgerConcurrentSigning},
 		{"UnitHidesRanks", testUnitHidesRanks},
+		{"StateProperty", testStateProperty},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
