@@ -17,8 +17,8 @@ import (
 //     collective's own reports') state is computed from its credits (its
 //     own scope); a unit's tree state adds up the own states of everything
 //     under it, so that a collective's figures follow its members' reports.
-//   - period totals (week, month, year) of the shift states fulfilment
-//     reads: a person's own, a unit's tree.
+//   - period totals (month, year) of the shift states fulfilment reads: a
+//     person's own, a unit's tree. Weeks are added up from shift states.
 //   - candidacy: for each award with a candidacy rule, whether each subject
 //     qualifies now, with met/considered and the shifts that show it.
 //
@@ -219,8 +219,19 @@ func (t PeriodTotals) Row(period string, d Date, good int64) FulfilmentRow {
 	return row
 }
 
-// StatePeriods are the periods the state keeps totals for.
-var StatePeriods = []string{PeriodWeek, PeriodMonth, PeriodYear}
+// StatePeriods are the periods the state keeps totals for. A week is at
+// most seven days of shift states, read as fast as its total would be;
+// keeping week totals as well would add a fifth to the rows every import
+// writes.
+var StatePeriods = []string{PeriodMonth, PeriodYear}
+
+// PeriodStart returns the first day of the month or year holding d.
+func PeriodStart(period string, d Date) Date {
+	if period == PeriodYear {
+		return NewDate(d.Year(), 1, 1)
+	}
+	return NewDate(d.Year(), d.Month(), 1)
+}
 
 // EvaluateState applies a candidacy rule to what the state gives it: for
 // k_of_n and streak, the last shifts with a norm (verified view, in date

@@ -105,17 +105,80 @@ type querier struct {
 		QueryRowContext(context.Context, string, ...any) *sql.Row
 	}
 	d Dialect
+	// stmts, when set, prepares each statement once: work that runs the
+	// same statements thousands of times in one transaction (the state
+	// of an import) would otherwise spend most of its time preparing them.
+	stmts *stmtCache
+}
+
+// stmtCache holds the statements prepared on one transaction or
+// connection.
+type stmtCache struct {
+	on interface {
+		PrepareContext(context.Context, string) (*sql.Stmt, error)
+	}
+	stmts map[string]*sql.Stmt
+}
+
+// cached returns q preparing its statements once, and a function that
+// closes them; q must be on a transaction or connection.
+func (q querier) cached() (querier, func()) {
+	on, ok := q.q.(interface {
+		PrepareContext(context.Context, string) (*sql.Stmt, error)
+	})
+	if !ok || q.stmts != nil {
+		return q, func() {}
+	}
+	c := &stmtCache{on: on, stmts: map[string]*sql.Stmt{}}
+	q.stmts = c
+	return q, func() {
+		for _, s := range c.stmts {
+			s.Close()
+		}
+	}
+}
+
+func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := c.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := c.on.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts[query] = s
+	return s, nil
 }
 
 func (q querier) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if q.stmts != nil {
+		s, err := q.stmts.get(ctx, rebind(q.d, query))
+		if err != nil {
+			return nil, err
+		}
+		return s.ExecContext(ctx, args...)
+	}
 	return q.q.ExecContext(ctx, rebind(q.d, query), args...)
 }
 
 func (q querier) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if q.stmts != nil {
+		s, err := q.stmts.get(ctx, rebind(q.d, query))
+		if err != nil {
+			return nil, err
+		}
+		return s.QueryContext(ctx, args...)
+	}
 	return q.q.QueryContext(ctx, rebind(q.d, query), args...)
 }
 
 func (q querier) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if q.stmts != nil {
+		s, err := q.stmts.get(ctx, rebind(q.d, query))
+		if err == nil {
+			return s.QueryRowContext(ctx, args...)
+		}
+	}
 	return q.q.QueryRowContext(ctx, rebind(q.d, query), args...)
 }
 
@@ -126,7 +189,7 @@ func (q querier) insert(ctx context.Context, query string, args ...any) (int64, 
 	return id, err
 }
 
-func (db *DB) reader() querier { return querier{db.read, db.dialect} }
+func (db *DB) reader() querier { return querier{q: db.read, d: db.dialect} }
 
 // inTx runs fn in a write transaction, committing if it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(q querier) error) error {
@@ -135,7 +198,7 @@ func (db *DB) inTx(ctx context.Context, fn func(q querier) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(querier{tx, db.dialect}); err != nil {
+	if err := fn(querier{q: tx, d: db.dialect}); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -144,7 +207,7 @@ func (db *DB) inTx(ctx context.Context, fn func(q querier) error) error {
 // Migrate applies, in order, the migrations in fsys (files NNNN_name.sql)
 // not yet recorded in schema_migrations, each in its own transaction.
 func Migrate(ctx context.Context, db *sql.DB, d Dialect, fsys fs.FS) error {
-	q := querier{db, d}
+	q := querier{q: db, d: d}
 	if _, err := q.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
@@ -175,7 +238,7 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, fsys fs.FS) error {
 		if err != nil {
 			return err
 		}
-		tq := querier{tx, d}
+		tq := querier{q: tx, d: d}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", name, err)

@@ -103,7 +103,7 @@ func (c *committer) commit(batch []*groupWrite) {
 		fail(err)
 		return
 	}
-	q := querier{tx, c.db.dialect}
+	q := querier{q: tx, d: c.db.dialect}
 	for i, w := range batch {
 		if err := w.ctx.Err(); err != nil {
 			errs[i] = err

@@ -98,7 +98,7 @@ func (db *DB) importReportsBatched(ctx context.Context, chk *reportChecker, rows
 		return res, err
 	}
 	defer tx.Rollback()
-	b := &reportBatch{ctx: ctx, q: querier{tx, db.dialect}, tx: tx, bad: &lineErrors{}, judge: &importJudge{},
+	b := &reportBatch{ctx: ctx, q: querier{q: tx, d: db.dialect}, tx: tx, bad: &lineErrors{}, judge: &importJudge{},
 		reporter: nullID(chk.who.ID), now: db.now().UTC(), stmts: map[int]*sql.Stmt{}}
 	// fail notes a problem with a line. Before the first, the lines read
 	// so far are written, so that their keys are checked as they would be

@@ -60,7 +60,7 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		return res, err
 	}
 	defer conn.Close()
-	q := querier{conn, db.dialect}
+	q := querier{q: conn, d: db.dialect}
 	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
 		return res, err
 	}

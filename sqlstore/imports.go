@@ -27,7 +27,7 @@ func importRows[T any](ctx context.Context, db *DB, rows iter.Seq[stakhanov.Impo
 		return res, err
 	}
 	defer tx.Rollback()
-	q := querier{tx, db.dialect}
+	q := querier{q: tx, d: db.dialect}
 	note := bad.note
 	for row := range rows {
 		res.Lines++

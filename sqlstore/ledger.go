@@ -168,7 +168,7 @@ func (db *DB) SaveLedgerCheckpoint(ctx context.Context, c *stakhanov.LedgerCheck
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = db.now().UTC()
 	}
-	_, err := querier{db.write, db.dialect}.exec(ctx, `INSERT INTO ledger_checkpoints (size, checkpoint, created_at) VALUES (?, ?, ?)
+	_, err := querier{q: db.write, d: db.dialect}.exec(ctx, `INSERT INTO ledger_checkpoints (size, checkpoint, created_at) VALUES (?, ?, ?)
 		ON CONFLICT (size) DO NOTHING`, c.Size, string(c.Text), c.CreatedAt)
 	return err
 }

@@ -163,5 +163,5 @@ func (db *DB) registryReader(ctx context.Context) (querier, func(), error) {
 		tx.Rollback()
 		return querier{}, nil, err
 	}
-	return querier{tx, db.dialect}, func() { tx.Rollback() }, nil
+	return querier{q: tx, d: db.dialect}, func() { tx.Rollback() }, nil
 }

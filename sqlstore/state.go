@@ -578,8 +578,7 @@ func (r *stateRun) addPeriods(k stakhanov.SubjectGood, d stakhanov.Date, t stakh
 		return
 	}
 	for _, p := range stakhanov.StatePeriods {
-		_, start, _, _ := stakhanov.PeriodOf(p, d, 1)
-		pk := periodKey{k.Subject, k.GoodID, p, start}
+		pk := periodKey{k.Subject, k.GoodID, p, stakhanov.PeriodStart(p, d)}
 		r.periods[pk] = r.periods[pk].Plus(t)
 	}
 }
@@ -990,6 +989,8 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 	if j.maxID == 0 {
 		return nil
 	}
+	q, done := q.cached()
+	defer done()
 	type span struct {
 		k        stakhanov.SubjectGood
 		from, to stakhanov.Date
@@ -1031,7 +1032,7 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 	}
 	others = append(others, j.flaggedBefore...)
 	slices.SortFunc(spans, func(a, b span) int { return compareSubjectGood(a.k, b.k) })
-	const batch = 1000
+	const batch = 5000
 	for len(spans) > 0 || len(others) > 0 {
 		run := db.newStateRun(ctx, q)
 		for _, id := range others {

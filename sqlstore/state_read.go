@@ -57,7 +57,7 @@ func wholePeriods(period string, from, to stakhanov.Date) bool {
 
 func stateFulfilmentRows(ctx context.Context, q querier, fq stakhanov.FulfilmentQuery) ([]stakhanov.FulfilmentRow, error) {
 	out := []stakhanov.FulfilmentRow{}
-	if fq.Period != stakhanov.PeriodShift && !fq.VerifiedOnly && wholePeriods(fq.Period, fq.From, fq.To) {
+	if slices.Contains(stakhanov.StatePeriods, fq.Period) && !fq.VerifiedOnly && wholePeriods(fq.Period, fq.From, fq.To) {
 		w := &where{}
 		w.add("subject_kind = ? AND subject_id = ? AND period = ?", fq.Subject.Kind, fq.Subject.ID, fq.Period)
 		if fq.GoodID != 0 {
