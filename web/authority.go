@@ -335,7 +335,9 @@ func (s *Server) precheck(l *honLookup, d *stakhanov.Decree, entries []decreeEnt
 	}
 	planned := map[key]int{}
 	held := func(who stakhanov.Subject, award int64) (int, error) {
-		cs, _, err := s.store.FindConferrals(l.ctx, stakhanov.ConferralFilter{Recipient: who, AwardID: award, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+		cs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Conferral, int, error) {
+			return s.store.FindConferrals(l.ctx, stakhanov.ConferralFilter{Recipient: who, AwardID: award, Page: p})
+		})
 		if err != nil {
 			return 0, err
 		}

@@ -165,8 +165,9 @@ func historyOf(a *stakhanov.Award, n *stakhanov.Nomination) []honEvent {
 
 // allAwards lists the award catalogue.
 func (s *Server) allAwards(ctx context.Context) ([]*stakhanov.Award, error) {
-	awards, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
-	return awards, err
+	return stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Award, int, error) {
+		return s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: p})
+	})
 }
 
 // lastNominations returns the newest nominations matching f, oldest first.
@@ -414,7 +415,9 @@ func (s *Server) candidatesPage(w http.ResponseWriter, r *http.Request, status i
 			return err
 		}
 		row := nominatorCandidate{C: c, InScope: u.Covers(path)}
-		open, _, err := s.store.FindNominations(ctx, stakhanov.NominationFilter{AwardID: a.ID, Candidate: c.Subject, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+		open, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Nomination, int, error) {
+			return s.store.FindNominations(ctx, stakhanov.NominationFilter{AwardID: a.ID, Candidate: c.Subject, Page: p})
+		})
 		if err != nil {
 			return err
 		}

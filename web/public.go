@@ -86,7 +86,7 @@ func (s *Server) handleRegistry(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
 	f.Offset = max(0, f.Offset)
-	awards, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	awards, err := s.allAwards(ctx)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,11 @@ func (s *Server) handleRecipient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no recipient at this address.")
 	}
-	cs, _, err := s.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: sub, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	// Every conferral: a recipient holds a handful, and companions and
+	// revocations refer to one another across the list.
+	cs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Conferral, int, error) {
+		return s.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: sub, Page: p})
+	})
 	if err != nil {
 		return err
 	}
@@ -271,7 +275,7 @@ type awardsData struct {
 }
 
 func (s *Server) handleAwards(w http.ResponseWriter, r *http.Request) error {
-	awards, _, err := s.store.FindAwards(r.Context(), stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	awards, err := s.allAwards(r.Context())
 	if err != nil {
 		return err
 	}
@@ -303,7 +307,7 @@ func (s *Server) handleAward(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	all, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	all, err := s.allAwards(ctx)
 	if err != nil {
 		return err
 	}

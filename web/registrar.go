@@ -84,7 +84,10 @@ func (s *Server) ceremonyFormPage(w http.ResponseWriter, r *http.Request, status
 			continue
 		}
 		dc := decreeChoices{D: d}
-		cs, _, err := s.store.FindConferrals(ctx, stakhanov.ConferralFilter{DecreeID: d.ID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+		// All of a decree's conferrals: the decree itself lists them.
+		cs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Conferral, int, error) {
+			return s.store.FindConferrals(ctx, stakhanov.ConferralFilter{DecreeID: d.ID, Page: p})
+		})
 		if err != nil {
 			return err
 		}

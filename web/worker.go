@@ -36,7 +36,9 @@ func (s *Server) me(ctx context.Context) (*stakhanov.Person, *stakhanov.Unit, er
 
 // goodNames returns the name and measure of every good, by id.
 func (s *Server) goods(ctx context.Context) (map[int64]*stakhanov.Good, []*stakhanov.Good, error) {
-	gs, _, err := s.store.FindGoods(ctx, stakhanov.GoodFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	gs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Good, int, error) {
+		return s.store.FindGoods(ctx, stakhanov.GoodFilter{Page: p})
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -49,8 +51,9 @@ func (s *Server) goods(ctx context.Context) (map[int64]*stakhanov.Good, []*stakh
 
 // allNorms returns every norm version of a subject, oldest first.
 func (s *Server) allNorms(ctx context.Context, sub stakhanov.Subject) ([]*stakhanov.Norm, error) {
-	ns, _, err := s.store.FindNorms(ctx, stakhanov.NormFilter{Subject: sub, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
-	return ns, err
+	return stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Norm, int, error) {
+		return s.store.FindNorms(ctx, stakhanov.NormFilter{Subject: sub, Page: p})
+	})
 }
 
 type normGroup struct {
@@ -398,7 +401,10 @@ func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) 
 	}
 	people := []*stakhanov.Person{p}
 	if !d.Hidden {
-		if people, _, err = s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: unit.ID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}}); err != nil {
+		// Every member: a place is only true among all of them.
+		if people, err = stakhanov.All(func(pg stakhanov.Page) ([]*stakhanov.Person, int, error) {
+			return s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: unit.ID, Page: pg})
+		}); err != nil {
 			return err
 		}
 	}
@@ -499,7 +505,7 @@ func (s *Server) recommendOptions(ctx context.Context, p *stakhanov.Person, unit
 			ps = append(ps, Option{strconv.FormatInt(x.ID, 10), label})
 		}
 	}
-	awards, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	awards, err := s.allAwards(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
