@@ -37,15 +37,21 @@ type pager struct {
 }
 
 func newPager(u *url.URL, offset, limit, shown, total int) pager {
+	return newPagerAt(u, "offset", offset, limit, shown, total)
+}
+
+// newPagerAt is newPager for a list whose offset is the parameter key (a
+// page with two lists).
+func newPagerAt(u *url.URL, key string, offset, limit, shown, total int) pager {
 	p := pager{From: offset + 1, To: offset + shown, Total: total}
 	if shown == 0 {
 		p.From = offset
 	}
 	if offset > 0 {
-		p.Prev = queryWith(u, "offset", max(0, offset-limit))
+		p.Prev = queryWith(u, key, max(0, offset-limit))
 	}
 	if offset+shown < total {
-		p.Next = queryWith(u, "offset", offset+limit)
+		p.Next = queryWith(u, key, offset+limit)
 	}
 	return p
 }
