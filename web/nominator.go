@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -229,16 +228,14 @@ func (s *Server) handleNominator(w http.ResponseWriter, r *http.Request) error {
 type nominationFormData struct {
 	Form         *Form
 	AwardOptions []Option
-	// PersonOptions lists the people the nominator may nominate; nil when
-	// there are too many for a list, and the form asks for an id.
-	PersonOptions []Option
+	// Candidate chooses among the people the nominator may nominate.
+	Candidate *picker
 }
 
-// maxPersonOptions bounds the people offered in a list.
-const maxPersonOptions = 500
+// candidatePick chooses a person of the nominator's units.
+var candidatePick = pickSpec{name: "candidate", label: "Candidate", first: "Choose a person", hint: "People of the units you cover."}
 
 func (s *Server) nominationForm(ctx context.Context, form *Form) (nominationFormData, error) {
-	u := stakhanov.UserFromContext(ctx)
 	data := nominationFormData{Form: form, AwardOptions: []Option{{"", "Choose an award"}}}
 	awards, err := s.allAwards(ctx)
 	if err != nil {
@@ -252,22 +249,8 @@ func (s *Server) nominationForm(ctx context.Context, form *Form) (nominationForm
 		}
 		data.AwardOptions = append(data.AwardOptions, Option{strconv.FormatInt(a.ID, 10), text})
 	}
-	people, total, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: u.UnitID, Page: stakhanov.Page{Limit: maxPersonOptions}})
-	if err != nil {
-		return data, err
-	}
-	if total <= maxPersonOptions {
-		data.PersonOptions = []Option{{"", "Choose a person"}}
-		slices.SortFunc(people, func(a, b *stakhanov.Person) int { return strings.Compare(a.Name, b.Name) })
-		for _, p := range people {
-			text := p.Name
-			if p.Profession != "" {
-				text += " — " + p.Profession
-			}
-			data.PersonOptions = append(data.PersonOptions, Option{strconv.FormatInt(p.ID, 10), text})
-		}
-	}
-	return data, nil
+	data.Candidate, err = s.picker(ctx, form, candidatePick)
+	return data, err
 }
 
 // handleNominationForm shows the form to file a nomination with a dossier;
@@ -288,6 +271,20 @@ func (s *Server) handleFileNomination(w http.ResponseWriter, r *http.Request) er
 	ctx := r.Context()
 	form := NewForm(r.PostForm)
 	form.Values.Del(csrfField)
+	// Find: show the matches of the search box instead of filing.
+	find := form.Get("find") != ""
+	form.Values.Del("find")
+	if err := s.resolvePicks(ctx, form, !find, candidatePick); err != nil {
+		return err
+	}
+	if find {
+		data, err := s.nominationForm(ctx, form)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, "nominator_form", "File a nomination", data)
+		return nil
+	}
 	n := &stakhanov.Nomination{Source: stakhanov.SourceDossier, Dossier: strings.TrimSpace(form.Get("dossier"))}
 	if id, err := strconv.ParseInt(form.Get("award"), 10, 64); err != nil || id <= 0 {
 		form.Fail("award", "Choose the award.")

@@ -46,6 +46,17 @@ type pickSpec struct {
 	// exclude is a person never offered (a worker does not recommend
 	// themself).
 	exclude int64
+	// within is the unit whose people are offered; 0 for the user's
+	// units.
+	within int64
+}
+
+// unit is the unit whose people (and collectives) the picker offers.
+func (p pickSpec) unit(ctx context.Context) int64 {
+	if p.within != 0 {
+		return p.within
+	}
+	return stakhanov.UserFromContext(ctx).UnitID
 }
 
 func (p pickSpec) value(sub stakhanov.Subject) string {
@@ -83,8 +94,9 @@ type candidates struct {
 	total       int
 }
 
-func (s *Server) searchPick(ctx context.Context, spec pickSpec, unit int64, q string, limit int) (candidates, error) {
+func (s *Server) searchPick(ctx context.Context, spec pickSpec, q string, limit int) (candidates, error) {
 	var c candidates
+	unit := spec.unit(ctx)
 	people, n, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: unit, Name: q, Page: stakhanov.Page{Limit: limit}})
 	if err != nil {
 		return c, err
@@ -112,7 +124,6 @@ func (s *Server) searchPick(ctx context.Context, spec pickSpec, unit int64, q st
 // text that does not is an error beside the field; otherwise (a search) it
 // stays to be shown as matches.
 func (s *Server) resolvePicks(ctx context.Context, form *Form, strict bool, specs ...pickSpec) error {
-	u := stakhanov.UserFromContext(ctx)
 	for _, spec := range specs {
 		q := strings.TrimSpace(form.Get(spec.name + "_q"))
 		if q == "" {
@@ -138,7 +149,7 @@ func (s *Server) resolvePicks(ctx context.Context, form *Form, strict bool, spec
 			choose(sub)
 			continue
 		}
-		c, err := s.searchPick(ctx, spec, u.UnitID, q, pickMatches)
+		c, err := s.searchPick(ctx, spec, q, pickMatches)
 		if err != nil {
 			return err
 		}
@@ -172,7 +183,6 @@ func (s *Server) resolvePicks(ctx context.Context, form *Form, strict bool, spec
 // their names), then everyone in a small scope, or the matches of the
 // search text.
 func (s *Server) picker(ctx context.Context, form *Form, spec pickSpec) (*picker, error) {
-	u := stakhanov.UserFromContext(ctx)
 	l := s.lookup(ctx)
 	var opts []Option
 	if !spec.many {
@@ -216,7 +226,7 @@ func (s *Server) picker(ctx context.Context, form *Form, spec pickSpec) (*picker
 	if p.Query != "" {
 		limit = pickMatches
 	}
-	c, err := s.searchPick(ctx, spec, u.UnitID, p.Query, limit)
+	c, err := s.searchPick(ctx, spec, p.Query, limit)
 	if err != nil {
 		return nil, err
 	}
