@@ -368,6 +368,9 @@ func (db *DB) FindNominations(ctx context.Context, f stakhanov.NominationFilter)
 	if f.State != "" {
 		w.add("e.state = ?", f.State)
 	}
+	if f.Nominator != 0 {
+		w.add("n.nominator_id = ?", f.Nominator)
+	}
 	if f.Member != 0 {
 		awards, err := allAwards(ctx, q)
 		if err != nil {

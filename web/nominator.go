@@ -169,18 +169,6 @@ func (s *Server) allAwards(ctx context.Context) ([]*stakhanov.Award, error) {
 	})
 }
 
-// lastNominations returns the newest nominations matching f, oldest first.
-func (s *Server) lastNominations(ctx context.Context, f stakhanov.NominationFilter) ([]*stakhanov.Nomination, error) {
-	f.Page = stakhanov.Page{Limit: 1}
-	_, total, err := s.store.FindNominations(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	f.Page = stakhanov.Page{Offset: max(0, total-stakhanov.MaxLimit), Limit: stakhanov.MaxLimit}
-	out, _, err := s.store.FindNominations(ctx, f)
-	return out, err
-}
-
 // ---- Nominator. ----
 
 type nominatorAward struct {
@@ -190,7 +178,10 @@ type nominatorAward struct {
 
 type nominatorHomeData struct {
 	Awards []nominatorAward
-	Mine   []honNomination
+	// Mine are a page (Pager) of the nominator's own nominations, newest
+	// first.
+	Mine  []honNomination
+	Pager pager
 }
 
 // handleNominator lists the awards and the nominator's own nominations.
@@ -207,15 +198,16 @@ func (s *Server) handleNominator(w http.ResponseWriter, r *http.Request) error {
 		l.awards[a.ID] = a
 		data.Awards = append(data.Awards, nominatorAward{Award: a, HasRule: a.Rules.Candidacy != nil})
 	}
-	all, err := s.lastNominations(ctx, stakhanov.NominationFilter{})
+	offset := offsetOf(r)
+	mine, total, err := newestFirst(func(p stakhanov.Page) ([]*stakhanov.Nomination, int, error) {
+		return s.store.FindNominations(ctx, stakhanov.NominationFilter{Nominator: u.ID, Page: p})
+	}, offset, honoursPageSize)
 	if err != nil {
 		return err
 	}
-	for i := len(all) - 1; i >= 0; i-- {
-		if all[i].NominatorID != u.ID {
-			continue
-		}
-		h, err := l.nomination(all[i])
+	data.Pager = newPager(r.URL, offset, honoursPageSize, len(mine), total)
+	for _, n := range mine {
+		h, err := l.nomination(n)
 		if err != nil {
 			return err
 		}

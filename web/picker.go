@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -260,6 +261,16 @@ func (s *Server) picker(ctx context.Context, form *Form, spec pickSpec) (*picker
 	}
 	p.Field = f
 	return p, nil
+}
+
+// honoursPageSize is how many rows a page of an honours list (ceremonies,
+// decrees, nominations) shows.
+const honoursPageSize = 50
+
+// offsetOf reads the offset parameter of a paged page.
+func offsetOf(r *http.Request) int {
+	n, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	return max(0, n)
 }
 
 // newestFirst returns page (offset, limit) of a list shown newest first,

@@ -253,3 +253,21 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+// TestFormsListEveryGood: a catalogue of more than 1,000 goods is read to
+// its end (stakhanov.All), so the last good can be reported.
+func TestFormsListEveryGood(t *testing.T) {
+	f := newFixture(t)
+	ctx := stakhanov.NewContext(t.Context(), system)
+	var last *stakhanov.Good
+	for i := 1; i <= 1001; i++ {
+		last = &stakhanov.Good{Name: fmt.Sprintf("part %d", i), Measure: "pcs"}
+		if err := f.store.CreateGood(ctx, last); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := f.client(t)
+	c.signIn("foreman")
+	r := c.get("/foreman")
+	mustContain(t, r.body, fmt.Sprintf(`<option value="%d">part 1001 (pcs)</option>`, last.ID))
+}
