@@ -19,8 +19,9 @@ import (
 // field NAME_q is the search text and the button find=NAME sends the form
 // back with the matches instead of saving it. Saving with a search text
 // still in the box takes it as the choice if it is a person's number
-// (1234, person:1234, unit:56 for a collective) or the whole name of
-// exactly one; otherwise the matches come back to choose from.
+// (1234, person:1234, unit:56 for a collective), the whole name of
+// exactly one, or an entry as the list writes it ("Ivan Petrenko
+// (hewer)"); otherwise the matches come back to choose from.
 
 // pickListMax is the most people (or collectives) a picker lists in full.
 const pickListMax = 200
@@ -150,18 +151,24 @@ func (s *Server) resolvePicks(ctx context.Context, form *Form, strict bool, spec
 			choose(sub)
 			continue
 		}
-		c, err := s.searchPick(ctx, spec, q, pickMatches)
+		// An entry as the list writes it, "Name (profession)", is
+		// searched by its name.
+		search := q
+		if i := strings.LastIndex(q, " ("); i > 0 && strings.HasSuffix(q, ")") {
+			search = q[:i]
+		}
+		c, err := s.searchPick(ctx, spec, search, pickMatches)
 		if err != nil {
 			return err
 		}
 		var exact []stakhanov.Subject
 		for _, p := range c.people {
-			if strings.EqualFold(p.Name, q) {
+			if strings.EqualFold(p.Name, q) || strings.EqualFold(personText(p), q) {
 				exact = append(exact, stakhanov.PersonSubject(p.ID))
 			}
 		}
 		for _, x := range c.collectives {
-			if strings.EqualFold(x.Name, q) {
+			if strings.EqualFold(x.Name, q) || strings.EqualFold(x.Name+" (collective)", q) {
 				exact = append(exact, stakhanov.UnitSubject(x.ID))
 			}
 		}

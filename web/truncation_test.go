@@ -234,7 +234,8 @@ func TestPlannerPagesPeople(t *testing.T) {
 		t.Fatalf("the pages list %d of the 1,500 hewers (of %s in all)", len(seen), total)
 	}
 
-	form := url.Values{"subject_q": {"Hewer 1234"}, "good": {fmt.Sprint(f.world.Coal)}, "amount": {"8"},
+	// An entry as the list writes it chooses the person.
+	form := url.Values{"subject_q": {"Hewer 1234 (hewer)"}, "good": {fmt.Sprint(f.world.Coal)}, "amount": {"8"},
 		"effective_from": {"1935-11-01"}, "reason": {"a norm for hewer 1234"}}
 	r := c.submit("/planner/norms/new", "/planner/norms", form)
 	if r.status != http.StatusSeeOther {
