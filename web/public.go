@@ -135,8 +135,12 @@ type registryView struct {
 
 func withOptions(d registryData, opts []Option) registryView { return registryView{d, opts} }
 
+// recipientPageSize is how many conferrals a recipient's page shows.
+const recipientPageSize = 50
+
 type recipientData struct {
 	Subject    stakhanov.Subject
+	Pager      pager
 	Name       string
 	Profession string
 	Unit       string
@@ -176,19 +180,18 @@ func (s *Server) handleRecipient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no recipient at this address.")
 	}
-	// Every conferral: a recipient holds a handful, and companions and
-	// revocations refer to one another across the list.
-	cs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Conferral, int, error) {
-		return s.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: sub, Page: p})
-	})
+	// A page of conferrals, in the order they were recorded (a person
+	// holds a handful; a collective may hold many), each page by date.
+	offset := offsetOf(r)
+	cs, total, err := s.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: sub, Page: stakhanov.Page{Offset: offset, Limit: recipientPageSize}})
 	if err != nil {
 		return err
 	}
-	if len(cs) == 0 {
+	if total == 0 {
 		// Only recipients have a public page.
 		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no recipient at this address.")
 	}
-	data := recipientData{Subject: sub}
+	data := recipientData{Subject: sub, Pager: newPager(r.URL, offset, recipientPageSize, len(cs), total)}
 	if sub.Kind == stakhanov.SubjectPerson {
 		p, err := s.store.FindPersonByID(ctx, sub.ID)
 		if err != nil {
@@ -262,11 +265,19 @@ func (s *Server) handleRecipient(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if c.CompanionOf != 0 {
-			for _, o := range cs {
-				if o.ID == c.CompanionOf {
-					if a, err := award(o.AwardID); err == nil {
-						e.Companion = a.Name
+			// The conferral it came with, on this page or another.
+			o := func() *stakhanov.Conferral {
+				for _, o := range cs {
+					if o.ID == c.CompanionOf {
+						return o
 					}
+				}
+				o, _ := s.store.FindConferralByID(ctx, c.CompanionOf)
+				return o
+			}()
+			if o != nil {
+				if a, err := award(o.AwardID); err == nil {
+					e.Companion = a.Name
 				}
 			}
 		}
