@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -28,6 +29,9 @@ const pickListMax = 200
 
 // pickMatches is the most matches a search shows.
 const pickMatches = 50
+
+// maxPickQuery bounds a search text, in characters.
+const maxPickQuery = 200
 
 // picker is a choice field and its search box, for the "picker" partial.
 type picker struct {
@@ -129,6 +133,11 @@ func (s *Server) resolvePicks(ctx context.Context, form *Form, strict bool, spec
 	for _, spec := range specs {
 		q := strings.TrimSpace(form.Get(spec.name + "_q"))
 		if q == "" {
+			continue
+		}
+		if utf8.RuneCountInString(q) > maxPickQuery {
+			form.Fail(spec.name, fmt.Sprintf("Type at most %d characters of a name to search.", maxPickQuery))
+			form.Values.Del(spec.name + "_q")
 			continue
 		}
 		choose := func(sub stakhanov.Subject) {

@@ -123,6 +123,12 @@ func TestForemanPicksFromALargeUnit(t *testing.T) {
 	form.Set("subject_q", "Hewer 9999")
 	r = c.submit("/foreman", "/foreman/reports", form)
 	mustContain(t, r.body, `id="f-subject-error"`, "No one in your units is named “Hewer 9999”")
+	form.Set("subject_q", strings.Repeat("я", 201))
+	r = c.submit("/foreman", "/foreman/reports", form)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a search of 201 characters: status %d", r.status)
+	}
+	mustContain(t, r.body, `id="f-subject-error"`, "at most 200 characters")
 	form.Set("subject_q", fmt.Sprint(f.world.Honoured2013[0]))
 	r = c.submit("/foreman", "/foreman/reports", form)
 	if r.status == http.StatusSeeOther {
