@@ -98,19 +98,14 @@ func RecomputeCandidates(ctx context.Context, s Store, a *Award, today Date) ([]
 	if rule == nil {
 		return []Candidate{}, nil
 	}
+	norms, err := All(func(p Page) ([]*Norm, int, error) { return s.FindNorms(ctx, NormFilter{GoodID: rule.GoodID, Page: p}) })
+	if err != nil {
+		return nil, err
+	}
 	subjects := map[Subject]bool{}
-	for offset := 0; ; offset += MaxLimit {
-		norms, total, err := s.FindNorms(ctx, NormFilter{GoodID: rule.GoodID, Page: Page{Offset: offset, Limit: MaxLimit}})
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range norms {
-			if n.Subject.Kind == rule.Subject {
-				subjects[n.Subject] = true
-			}
-		}
-		if offset+MaxLimit >= total {
-			break
+	for _, n := range norms {
+		if n.Subject.Kind == rule.Subject {
+			subjects[n.Subject] = true
 		}
 	}
 	ordered := make([]Subject, 0, len(subjects))
@@ -156,15 +151,9 @@ func SubjectName(ctx context.Context, s Store, sub Subject) (string, error) {
 
 // AllCandidates reads every page of an award's candidates from the state.
 func AllCandidates(ctx context.Context, s StateStore, awardID int64, today Date) ([]Candidate, error) {
-	out := []Candidate{}
-	for {
-		cs, total, err := s.Candidates(ctx, awardID, today, Page{Offset: len(out), Limit: MaxLimit})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, cs...)
-		if len(cs) == 0 || len(out) >= total {
-			return out, nil
-		}
+	cs, err := All(func(p Page) ([]Candidate, int, error) { return s.Candidates(ctx, awardID, today, p) })
+	if cs == nil && err == nil {
+		cs = []Candidate{}
 	}
+	return cs, err
 }

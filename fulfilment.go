@@ -147,7 +147,9 @@ func RecomputeFulfilment(ctx context.Context, s Store, q FulfilmentQuery) (*Fulf
 	}
 	var norms []*Norm
 	for sub := range subjects {
-		ns, _, err := s.FindNorms(ctx, NormFilter{Subject: sub, GoodID: q.GoodID, Page: Page{Limit: MaxLimit}})
+		ns, err := All(func(p Page) ([]*Norm, int, error) {
+			return s.FindNorms(ctx, NormFilter{Subject: sub, GoodID: q.GoodID, Page: p})
+		})
 		if err != nil {
 			return nil, err
 		}

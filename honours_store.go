@@ -80,6 +80,8 @@ type NominationFilter struct {
 	State     string
 	// Member selects nominations waiting at a stage where this user sits.
 	Member int64
+	// Nominator selects the nominations this user filed.
+	Nominator int64
 	Page
 }
 

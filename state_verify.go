@@ -44,7 +44,7 @@ func VerifyState(ctx context.Context, s Store, today Date, problem func(StatePro
 			break
 		}
 	}
-	awards, err := ReadAll(func(p Page) ([]*Award, int, error) { return s.FindAwards(ctx, AwardFilter{Page: p}) })
+	awards, err := All(func(p Page) ([]*Award, int, error) { return s.FindAwards(ctx, AwardFilter{Page: p}) })
 	if err != nil {
 		return err
 	}
@@ -57,21 +57,6 @@ func VerifyState(ctx context.Context, s Store, today Date, problem func(StatePro
 		}
 	}
 	return nil
-}
-
-// ReadAll reads every page of a list.
-func ReadAll[T any](read func(Page) ([]T, int, error)) ([]T, error) {
-	var out []T
-	for {
-		items, total, err := read(Page{Offset: len(out), Limit: MaxLimit})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if len(items) == 0 || len(out) >= total {
-			return out, nil
-		}
-	}
 }
 
 type stateNames struct {

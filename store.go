@@ -104,13 +104,16 @@ type UnitFilter struct {
 	// Within selects the subtree under this unit, itself included.
 	Within int64
 	Kind   string
+	// Name selects units whose name contains it, in any case.
+	Name string
 	Page
 }
 
 type PersonFilter struct {
 	// UnitID selects people of this unit and the units under it.
 	UnitID int64
-	Name   string
+	// Name selects people whose name contains it, in any case.
+	Name string
 	Page
 }
 

@@ -151,20 +151,16 @@ func fillCeremony(c *stakhanov.Ceremony) *stakhanov.Ceremony {
 func (s *Server) lineage(ctx context.Context, a *stakhanov.Award) (preds, succs []*stakhanov.Award, err error) {
 	byID := map[int64]*stakhanov.Award{}
 	children := map[int64][]*stakhanov.Award{}
-	for offset := 0; ; {
-		awards, total, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Offset: offset, Limit: stakhanov.MaxLimit}})
+	awards := func(p stakhanov.Page) ([]*stakhanov.Award, int, error) {
+		return s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: p})
+	}
+	for x, err := range stakhanov.Each(awards) {
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, x := range awards {
-			byID[x.ID] = x
-			if x.PredecessorID != 0 {
-				children[x.PredecessorID] = append(children[x.PredecessorID], x)
-			}
-		}
-		offset += len(awards)
-		if len(awards) == 0 || offset >= total {
-			break
+		byID[x.ID] = x
+		if x.PredecessorID != 0 {
+			children[x.PredecessorID] = append(children[x.PredecessorID], x)
 		}
 	}
 	// seen guards against a cycle of predecessor links, which the store

@@ -49,6 +49,7 @@ func (s *Server) handleUnits(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Within = q.id("within")
 	f.Kind = q.oneOf("kind", stakhanov.UnitMinistry, stakhanov.UnitEnterprise, stakhanov.UnitCollective)
+	f.Name = q.get("name")
 	f.Page = q.page()
 	if err := q.check(); err != nil {
 		return err

@@ -194,47 +194,42 @@ func Verify(ctx context.Context, s Source, verifier note.Verifier) (*Report, err
 	}
 
 	// The signed checkpoints kept.
-	for offset := 0; ; offset += page {
-		cps, total, err := s.LedgerCheckpoints(ctx, stakhanov.Page{Offset: offset, Limit: page})
+	checkpoints := func(p stakhanov.Page) ([]*stakhanov.LedgerCheckpoint, int, error) { return s.LedgerCheckpoints(ctx, p) }
+	for kept, err := range stakhanov.Each(checkpoints) {
 		if err != nil {
 			return nil, err
 		}
-		for _, kept := range cps {
-			rep.Checkpoints++
-			var c Checkpoint
-			if verifier != nil {
-				c, err = OpenCheckpoint(kept.Text, verifier)
-			} else {
-				c, err = parseUnverified(kept.Text)
-			}
-			if err != nil {
-				rep.problem("checkpoint of size %d signed %s: %v", kept.Size, kept.CreatedAt.UTC().Format("2006-01-02 15:04:05"), err)
-				continue
-			}
-			when := kept.CreatedAt.UTC().Format("2006-01-02 15:04:05")
-			if c.Size != kept.Size {
-				rep.problem("checkpoint kept for size %d is signed for size %d", kept.Size, c.Size)
-			}
-			if c.Size > rep.Signed {
-				rep.Signed = c.Size
-			}
-			switch {
-			case c.Size > size:
-				rep.problem("the ledger shrank: a checkpoint signed %s covers %d records but the ledger holds %d", when, c.Size, size)
-			case built == nil:
-				rep.problem("checkpoint of size %d signed %s cannot be checked: stored hashes are missing", c.Size, when)
-			default:
-				root, err := tlog.TreeHash(c.Size, mem)
-				if err != nil {
-					return nil, err
-				}
-				if root != c.Hash {
-					rep.problem("the first %d ledger records no longer make the root hash signed in the checkpoint of %s", c.Size, when)
-				}
-			}
+		rep.Checkpoints++
+		var c Checkpoint
+		if verifier != nil {
+			c, err = OpenCheckpoint(kept.Text, verifier)
+		} else {
+			c, err = parseUnverified(kept.Text)
 		}
-		if offset+page >= total {
-			break
+		if err != nil {
+			rep.problem("checkpoint of size %d signed %s: %v", kept.Size, kept.CreatedAt.UTC().Format("2006-01-02 15:04:05"), err)
+			continue
+		}
+		when := kept.CreatedAt.UTC().Format("2006-01-02 15:04:05")
+		if c.Size != kept.Size {
+			rep.problem("checkpoint kept for size %d is signed for size %d", kept.Size, c.Size)
+		}
+		if c.Size > rep.Signed {
+			rep.Signed = c.Size
+		}
+		switch {
+		case c.Size > size:
+			rep.problem("the ledger shrank: a checkpoint signed %s covers %d records but the ledger holds %d", when, c.Size, size)
+		case built == nil:
+			rep.problem("checkpoint of size %d signed %s cannot be checked: stored hashes are missing", c.Size, when)
+		default:
+			root, err := tlog.TreeHash(c.Size, mem)
+			if err != nil {
+				return nil, err
+			}
+			if root != c.Hash {
+				rep.problem("the first %d ledger records no longer make the root hash signed in the checkpoint of %s", c.Size, when)
+			}
 		}
 	}
 
@@ -273,37 +268,31 @@ func Verify(ctx context.Context, s Source, verifier note.Verifier) (*Report, err
 			rep.problem("%s: %s in ledger record %d", what, d, idx[0])
 		}
 	}
-	for offset := 0; ; offset += page {
-		ds, total, err := s.FindDecrees(ctx, stakhanov.DecreeFilter{Page: stakhanov.Page{Offset: offset, Limit: page}})
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
-			if d.SignedAt == nil {
-				continue
-			}
-			rep.Decrees++
-			check(DecreeRecord(d), fmt.Sprintf("decree %d (%s)", d.ID, d.Number))
-		}
-		if offset+page >= total {
-			break
-		}
+	decrees := func(p stakhanov.Page) ([]*stakhanov.Decree, int, error) {
+		return s.FindDecrees(ctx, stakhanov.DecreeFilter{Page: p})
 	}
-	for offset := 0; ; offset += page {
-		cs, total, err := s.FindConferrals(ctx, stakhanov.ConferralFilter{Page: stakhanov.Page{Offset: offset, Limit: page}})
+	for d, err := range stakhanov.Each(decrees) {
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range cs {
-			rep.Conferrals++
-			check(ConferralRecord(c), fmt.Sprintf("conferral %d", c.ID))
-			if c.Revocation != nil {
-				rep.Revocations++
-				check(RevocationRecord(c.Revocation), fmt.Sprintf("the revocation of conferral %d", c.ID))
-			}
+		if d.SignedAt == nil {
+			continue
 		}
-		if offset+page >= total {
-			break
+		rep.Decrees++
+		check(DecreeRecord(d), fmt.Sprintf("decree %d (%s)", d.ID, d.Number))
+	}
+	conferrals := func(p stakhanov.Page) ([]*stakhanov.Conferral, int, error) {
+		return s.FindConferrals(ctx, stakhanov.ConferralFilter{Page: p})
+	}
+	for c, err := range stakhanov.Each(conferrals) {
+		if err != nil {
+			return nil, err
+		}
+		rep.Conferrals++
+		check(ConferralRecord(c), fmt.Sprintf("conferral %d", c.ID))
+		if c.Revocation != nil {
+			rep.Revocations++
+			check(RevocationRecord(c.Revocation), fmt.Sprintf("the revocation of conferral %d", c.ID))
 		}
 	}
 	var keys []string

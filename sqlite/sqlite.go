@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -20,6 +21,18 @@ import (
 
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+// driverName is go-sqlite3 with LOWER folding every script, as
+// PostgreSQL's does in a UTF-8 locale: SQLite's own LOWER folds only ASCII,
+// so a search for "алексей" would miss "Алексей" (sqlstore's name filters
+// compare LOWER of both sides).
+const driverName = "sqlite3-stakhanov"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		return c.RegisterFunc("lower", strings.ToLower, true)
+	}})
+}
 
 type dialect struct{}
 
@@ -48,7 +61,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*sqlstore.DB,
 	// large table outgrows the 2 MiB default and turns inserts into reads.
 	params.Set("_cache_size", "-65536")
 	dsn := "file:" + path + "?" + params.Encode()
-	write, err := sql.Open("sqlite3", dsn)
+	write, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +77,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*sqlstore.DB,
 	}
 	params.Set("_txlock", "deferred")
 	params.Set("mode", "ro")
-	read, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	read, err := sql.Open(driverName, "file:"+path+"?"+params.Encode())
 	if err != nil {
 		write.Close()
 		return nil, err

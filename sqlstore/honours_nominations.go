@@ -322,9 +322,12 @@ func (db *DB) FindNominationByID(ctx context.Context, id int64) (*stakhanov.Nomi
 	if n.Votes, err = votes(ctx, q, id, -1); err != nil {
 		return nil, err
 	}
-	n.Recommendations, _, err = list(ctx, q, recommendationColumns, "recommendations",
-		&where{conds: []string{"award_id = ? AND candidate_kind = ? AND candidate_id = ?"}, args: []any{n.AwardID, n.Candidate.Kind, n.Candidate.ID}},
-		"id", stakhanov.Page{Limit: stakhanov.MaxLimit}, func(r *sql.Rows) (*stakhanov.Recommendation, error) { return scanRecommendation(r) })
+	// Every letter of support, however many: the committee reads them all.
+	n.Recommendations, err = stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Recommendation, int, error) {
+		return list(ctx, q, recommendationColumns, "recommendations",
+			&where{conds: []string{"award_id = ? AND candidate_kind = ? AND candidate_id = ?"}, args: []any{n.AwardID, n.Candidate.Kind, n.Candidate.ID}},
+			"id", p, func(r *sql.Rows) (*stakhanov.Recommendation, error) { return scanRecommendation(r) })
+	})
 	return n, err
 }
 
@@ -363,6 +366,9 @@ func (db *DB) FindNominations(ctx context.Context, f stakhanov.NominationFilter)
 	}
 	if f.State != "" {
 		w.add("e.state = ?", f.State)
+	}
+	if f.Nominator != 0 {
+		w.add("n.nominator_id = ?", f.Nominator)
 	}
 	if f.Member != 0 {
 		awards, err := allAwards(ctx, q)

@@ -83,6 +83,9 @@ func (db *DB) FindUnits(ctx context.Context, f stakhanov.UnitFilter) ([]*stakhan
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
 	}
+	if f.Name != "" {
+		w.add(`LOWER(name) LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(f.Name))+"%")
+	}
 	return list(ctx, db.reader(), unitColumns, "units", w, "path", f.Page, func(r *sql.Rows) (*stakhanov.Unit, error) { return scanUnit(r) })
 }
 

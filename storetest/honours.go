@@ -239,6 +239,16 @@ func testHonoursFullPath(t *testing.T, s stakhanov.Store) {
 	if total != 1 || waiting[0].ID != n.ID {
 		t.Fatalf("nominations waiting for committee-free: got %d", total)
 	}
+	filed, total, err := s.FindNominations(bg, stakhanov.NominationFilter{Nominator: h.nominator.ID})
+	must(t, err)
+	if total != 1 || filed[0].ID != n.ID {
+		t.Fatalf("nominations filed by the nominator: got %d", total)
+	}
+	_, total, err = s.FindNominations(bg, stakhanov.NominationFilter{Nominator: h.cFree.ID})
+	must(t, err)
+	if total != 0 {
+		t.Fatalf("nominations filed by committee-free, who filed none: got %d", total)
+	}
 	waiting, _, err = s.FindNominations(bg, stakhanov.NominationFilter{Member: h.c3.ID})
 	must(t, err)
 	if len(waiting) != 0 {

@@ -34,6 +34,24 @@ func testUnits(t *testing.T, s stakhanov.Store) {
 	if total != 4 || len(page) != 2 {
 		t.Fatalf("page of units: got %d of %d, want 2 of 4", len(page), total)
 	}
+	// A name filter matches part of the name in any case, in any script,
+	// and is not a pattern.
+	shaft := &stakhanov.Unit{Kind: stakhanov.UnitCollective, Name: "Бригада Шахты_1", ParentID: w.mine.ID}
+	must(t, s.CreateUnit(system, shaft))
+	for _, q := range []string{"бригада", "ШАХТЫ_1", "Бригада Шахты_1"} {
+		got, _, err := s.FindUnits(bg, stakhanov.UnitFilter{Within: w.mine.ID, Kind: stakhanov.UnitCollective, Name: q})
+		must(t, err)
+		if len(got) != 1 || got[0].ID != shaft.ID {
+			t.Errorf("collectives of the mine named %q: got %+v, want only %q", q, got, shaft.Name)
+		}
+	}
+	for _, q := range []string{"%", "Шахты%1", "shaft"} {
+		got, _, err := s.FindUnits(bg, stakhanov.UnitFilter{Name: q})
+		must(t, err)
+		if len(got) != 0 {
+			t.Errorf("units named %q: got %d, want none", q, len(got))
+		}
+	}
 }
 
 func testPeople(t *testing.T, s stakhanov.Store) {
@@ -52,6 +70,15 @@ func testPeople(t *testing.T, s stakhanov.Store) {
 	must(t, err)
 	if len(named) != 1 || named[0].ID != w.miner.ID {
 		t.Fatalf("people named stakhanov: got %+v", named)
+	}
+	// Case is folded in every script, not only in ASCII.
+	must(t, s.CreatePerson(system, &stakhanov.Person{Name: "Алексей Григорьевич Стаханов", UnitID: w.brigade.ID}))
+	for _, q := range []string{"алексей", "СТАХАНОВ", "Григорьевич Стах"} {
+		got, _, err := s.FindPeople(bg, stakhanov.PersonFilter{UnitID: w.mine.ID, Name: q})
+		must(t, err)
+		if len(got) != 1 || got[0].Name != "Алексей Григорьевич Стаханов" {
+			t.Errorf("people of the mine named %q: got %+v, want Алексей Григорьевич Стаханов", q, got)
+		}
 	}
 	wild, _, err := s.FindPeople(bg, stakhanov.PersonFilter{Name: "%"})
 	must(t, err)

@@ -105,7 +105,7 @@ func testStateProperty(t *testing.T, s stakhanov.Store) {
 		return err == nil || errors.As(err, &e) && (e.Code == stakhanov.ECONFLICT || e.Code == stakhanov.EINVALID)
 	}
 	current := func() []*stakhanov.Report {
-		rs, err := stakhanov.ReadAll(func(p stakhanov.Page) ([]*stakhanov.Report, int, error) {
+		rs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Report, int, error) {
 			return s.FindReports(bg, stakhanov.ReportFilter{Status: stakhanov.ReportCurrent, Page: p})
 		})
 		must(t, err)
@@ -225,7 +225,7 @@ func joinLines(xs []string) string {
 // leaderboard did before the state.
 func recomputeLeaderboard(t *testing.T, s stakhanov.Store, u *stakhanov.Unit, g *stakhanov.Good, from, to stakhanov.Date) []stakhanov.LeaderboardEntry {
 	t.Helper()
-	people, err := stakhanov.ReadAll(func(p stakhanov.Page) ([]*stakhanov.Person, int, error) {
+	people, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Person, int, error) {
 		return s.FindPeople(bg, stakhanov.PersonFilter{UnitID: u.ID, Page: p})
 	})
 	must(t, err)

@@ -33,20 +33,24 @@ type decreeRow struct {
 
 type authorityData struct {
 	Decrees []decreeRow
+	Pager   pager
 	// Approved counts the approved nominations waiting for a decree.
 	Approved int
 }
 
-// handleAuthority lists the decrees, newest first.
+// handleAuthority lists the decrees, newest first, a page at a time.
 func (s *Server) handleAuthority(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	decrees, err := s.lastDecrees(ctx, stakhanov.MaxLimit)
+	offset := offsetOf(r)
+	decrees, total, err := newestFirst(func(p stakhanov.Page) ([]*stakhanov.Decree, int, error) {
+		return s.store.FindDecrees(ctx, stakhanov.DecreeFilter{Page: p})
+	}, offset, honoursPageSize)
 	if err != nil {
 		return err
 	}
-	data := authorityData{}
-	for i := len(decrees) - 1; i >= 0; i-- {
-		data.Decrees = append(data.Decrees, decreeRow{D: decrees[i], Entries: len(decrees[i].Entries)})
+	data := authorityData{Pager: newPager(r.URL, offset, honoursPageSize, len(decrees), total)}
+	for _, d := range decrees {
+		data.Decrees = append(data.Decrees, decreeRow{D: d, Entries: len(d.Entries)})
 	}
 	_, data.Approved, err = s.store.FindNominations(ctx, stakhanov.NominationFilter{State: stakhanov.NominationApproved, Page: stakhanov.Page{Limit: 1}})
 	if err != nil {
@@ -83,18 +87,31 @@ type approvedRow struct {
 }
 
 type draftData struct {
-	Form     *Form
+	Form *Form
+	// Approved are a page (Pager) of the approved nominations, oldest
+	// first; a decree is drafted from one page.
 	Approved []approvedRow
+	Pager    pager
+	Offset   int
 }
+
+// draftPageSize is how many approved nominations the draft form offers at
+// once.
+const draftPageSize = 100
 
 func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, status int, form *Form) error {
 	ctx := r.Context()
-	noms, err := s.lastNominations(ctx, stakhanov.NominationFilter{State: stakhanov.NominationApproved})
+	offset := offsetOf(r)
+	if v := form.Get("offset"); v != "" {
+		offset, _ = strconv.Atoi(v)
+		offset = max(0, offset)
+	}
+	noms, total, err := s.store.FindNominations(ctx, stakhanov.NominationFilter{State: stakhanov.NominationApproved, Page: stakhanov.Page{Offset: offset, Limit: draftPageSize}})
 	if err != nil {
 		return err
 	}
 	l := s.lookup(ctx)
-	data := draftData{Form: form}
+	data := draftData{Form: form, Offset: offset, Pager: newPager(&url.URL{Path: "/authority/decrees/new"}, offset, draftPageSize, len(noms), total)}
 	chosen := form.Values["nomination"]
 	authorities := map[string]bool{}
 	for _, n := range noms {
@@ -335,7 +352,9 @@ func (s *Server) precheck(l *honLookup, d *stakhanov.Decree, entries []decreeEnt
 	}
 	planned := map[key]int{}
 	held := func(who stakhanov.Subject, award int64) (int, error) {
-		cs, _, err := s.store.FindConferrals(l.ctx, stakhanov.ConferralFilter{Recipient: who, AwardID: award, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+		cs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Conferral, int, error) {
+			return s.store.FindConferrals(l.ctx, stakhanov.ConferralFilter{Recipient: who, AwardID: award, Page: p})
+		})
 		if err != nil {
 			return 0, err
 		}

@@ -33,19 +33,23 @@ type queueRow struct {
 }
 
 type committeeData struct {
+	// Queue is a page (Pager) of the nominations waiting, oldest first.
 	Queue []queueRow
+	Pager pager
 }
 
 // handleCommittee is the member's review queue.
 func (s *Server) handleCommittee(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := stakhanov.UserFromContext(ctx)
-	noms, err := s.lastNominations(ctx, stakhanov.NominationFilter{Member: u.ID, State: stakhanov.NominationInReview})
+	offset := offsetOf(r)
+	noms, total, err := s.store.FindNominations(ctx, stakhanov.NominationFilter{Member: u.ID, State: stakhanov.NominationInReview,
+		Page: stakhanov.Page{Offset: offset, Limit: honoursPageSize}})
 	if err != nil {
 		return err
 	}
 	l := s.lookup(ctx)
-	data := committeeData{}
+	data := committeeData{Pager: newPager(r.URL, offset, honoursPageSize, len(noms), total)}
 	for _, listed := range noms {
 		// The list carries no votes or recommendations.
 		n, err := s.store.FindNominationByID(ctx, listed.ID)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -17,66 +16,6 @@ import (
 // The foreman's pages: enter a shift report, see the day's reports of my
 // units, correct one. A correction is a new report naming the one it
 // corrects (reports are never changed).
-
-// scope lists the people and collectives a foreman or planner may act on:
-// those under its unit (everyone, for an account without a unit).
-type scope struct {
-	People      []*stakhanov.Person
-	Collectives []*stakhanov.Unit
-	names       map[stakhanov.Subject]string
-}
-
-func (s *Server) scopeOf(ctx context.Context, u *stakhanov.User) (*scope, error) {
-	sc := &scope{names: map[stakhanov.Subject]string{}}
-	people, _, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: u.UnitID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
-	if err != nil {
-		return nil, err
-	}
-	units, _, err := s.store.FindUnits(ctx, stakhanov.UnitFilter{Within: u.UnitID, Kind: stakhanov.UnitCollective, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
-	if err != nil {
-		return nil, err
-	}
-	sc.People, sc.Collectives = people, units
-	for _, p := range people {
-		sc.names[stakhanov.PersonSubject(p.ID)] = p.Name
-	}
-	for _, c := range units {
-		sc.names[stakhanov.UnitSubject(c.ID)] = c.Name
-	}
-	return sc, nil
-}
-
-// Name returns a subject's name, or the subject written out.
-func (sc *scope) Name(sub stakhanov.Subject) string {
-	if n, ok := sc.names[sub]; ok {
-		return n
-	}
-	return sub.String()
-}
-
-// subjectOptions lists the people, then the collectives, as choices.
-func (sc *scope) subjectOptions(first string) []Option {
-	opts := []Option{{"", first}}
-	for _, p := range sc.People {
-		label := p.Name
-		if p.Profession != "" {
-			label += " (" + p.Profession + ")"
-		}
-		opts = append(opts, Option{stakhanov.PersonSubject(p.ID).String(), label})
-	}
-	for _, c := range sc.Collectives {
-		opts = append(opts, Option{stakhanov.UnitSubject(c.ID).String(), c.Name + " (collective)"})
-	}
-	return opts
-}
-
-func (sc *scope) peopleOptions() []Option {
-	var opts []Option
-	for _, p := range sc.People {
-		opts = append(opts, Option{strconv.FormatInt(p.ID, 10), p.Name})
-	}
-	return opts
-}
 
 func goodOptions(goods []*stakhanov.Good) []Option {
 	opts := []Option{{"", "Choose a good"}}
@@ -103,44 +42,79 @@ type reportRow struct {
 }
 
 type foremanData struct {
-	Form     *Form
-	Subjects []Option
-	Goods    []Option
-	Shifts   []Option
-	People   []Option
-	Day      stakhanov.Date
+	Form *Form
+	// Subject, Helpers and Witnesses choose people (and collectives) of
+	// my units: see picker.go.
+	Subject, Helpers, Witnesses *picker
+	Goods                       []Option
+	Shifts                      []Option
+	Day                         stakhanov.Date
+	// Reports are a page of the day's reports, newest first.
 	Reports  []reportRow
+	Pager    pager
 	Saved    int64
 	Replayed bool
 	// Correcting is the report the form corrects, if any.
 	Correcting *reportRow
 }
 
-// reportForm fills the choices of the report form.
+// reportPicks are the report form's choices of people.
+var reportPicks = []pickSpec{
+	{name: "subject", label: "Who worked", subject: true, first: "Choose who worked"},
+	{name: "helpers", label: "Helpers", many: true, hint: "People who helped: the team shares the output equally. Ctrl- or Cmd-click to choose several."},
+	{name: "witnesses", label: "Witnesses", many: true, hint: "People who saw the shift but did not work it."},
+}
+
+// dayReportsPageSize is how many of a day's reports a page lists.
+const dayReportsPageSize = 100
+
+// foremanPage fills the report form's choices and a page (offset) of the
+// day's reports.
 func (s *Server) foremanPage(ctx context.Context, r *http.Request, form *Form, day stakhanov.Date) (*foremanData, error) {
 	u := stakhanov.UserFromContext(ctx)
-	sc, err := s.scopeOf(ctx, u)
-	if err != nil {
-		return nil, err
-	}
 	goods, list, err := s.goods(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d := &foremanData{Form: form, Subjects: sc.subjectOptions("Choose who worked"), Goods: goodOptions(list),
-		Shifts: shiftOptions, People: sc.peopleOptions(), Day: day}
-	rs, _, err := s.store.FindReports(ctx, stakhanov.ReportFilter{UnitID: u.UnitID, From: day, To: day, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	d := &foremanData{Form: form, Goods: goodOptions(list), Shifts: shiftOptions, Day: day}
+	for i, dst := range []**picker{&d.Subject, &d.Helpers, &d.Witnesses} {
+		if *dst, err = s.picker(ctx, form, reportPicks[i]); err != nil {
+			return nil, err
+		}
+	}
+	offset := 0
+	if r.Method == http.MethodGet {
+		offset, _ = strconv.Atoi(r.URL.Query().Get("offset"))
+	}
+	f := stakhanov.ReportFilter{UnitID: u.UnitID, From: day, To: day}
+	rs, total, err := newestFirst(func(p stakhanov.Page) ([]*stakhanov.Report, int, error) {
+		f.Page = p
+		return s.store.FindReports(ctx, f)
+	}, offset, dayReportsPageSize)
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(rs, func(i, j int) bool { return rs[i].ID > rs[j].ID })
-	for _, rep := range rs {
-		d.Reports = append(d.Reports, reportRow{Report: rep, Name: sc.Name(rep.Subject), Good: goods[rep.GoodID]})
+	l := s.lookup(ctx)
+	row := func(rep *stakhanov.Report) (reportRow, error) {
+		name, err := l.name(rep.Subject)
+		return reportRow{Report: rep, Name: name, Good: goods[rep.GoodID]}, err
 	}
+	for _, rep := range rs {
+		rr, err := row(rep)
+		if err != nil {
+			return nil, err
+		}
+		d.Reports = append(d.Reports, rr)
+	}
+	d.Pager = newPager(&url.URL{Path: "/foreman", RawQuery: url.Values{"date": {day.String()}}.Encode()}, max(0, offset), dayReportsPageSize, len(rs), total)
 	if c := form.Get("corrects"); c != "" {
 		id, _ := strconv.ParseInt(c, 10, 64)
 		if rep, err := s.store.FindReportByID(ctx, id); err == nil {
-			d.Correcting = &reportRow{Report: rep, Name: sc.Name(rep.Subject), Good: goods[rep.GoodID]}
+			rr, err := row(rep)
+			if err != nil {
+				return nil, err
+			}
+			d.Correcting = &rr
 		}
 	}
 	return d, nil
@@ -196,6 +170,24 @@ func (s *Server) handleCorrectForm(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	s.render(w, r, http.StatusOK, "foreman", fmt.Sprintf("Correct report %d", rep.ID), d)
+	return nil
+}
+
+// reportFormAgain shows the report form as sent, after a search.
+func (s *Server) reportFormAgain(w http.ResponseWriter, r *http.Request, form *Form) error {
+	day, err := stakhanov.ParseDate(form.Get("date"))
+	if err != nil {
+		day = s.today()
+	}
+	d, err := s.foremanPage(r.Context(), r, form, day)
+	if err != nil {
+		return err
+	}
+	title := "Shift reports"
+	if d.Correcting != nil {
+		title = fmt.Sprintf("Correct report %d", d.Correcting.Report.ID)
+	}
+	s.render(w, r, http.StatusOK, "foreman", title, d)
 	return nil
 }
 
@@ -309,6 +301,15 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 	ctx := r.Context()
 	form := NewForm(r.PostForm)
 	form.Values.Del(csrfField)
+	// Find: show the matches of the search boxes instead of saving.
+	find := form.Get("find") != ""
+	form.Values.Del("find")
+	if err := s.resolvePicks(ctx, form, !find, reportPicks...); err != nil {
+		return err
+	}
+	if find {
+		return s.reportFormAgain(w, r, form)
+	}
 	rep := parseReport(form)
 	replayed := false
 	if form.OK() {

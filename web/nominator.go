@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -165,20 +164,9 @@ func historyOf(a *stakhanov.Award, n *stakhanov.Nomination) []honEvent {
 
 // allAwards lists the award catalogue.
 func (s *Server) allAwards(ctx context.Context) ([]*stakhanov.Award, error) {
-	awards, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
-	return awards, err
-}
-
-// lastNominations returns the newest nominations matching f, oldest first.
-func (s *Server) lastNominations(ctx context.Context, f stakhanov.NominationFilter) ([]*stakhanov.Nomination, error) {
-	f.Page = stakhanov.Page{Limit: 1}
-	_, total, err := s.store.FindNominations(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	f.Page = stakhanov.Page{Offset: max(0, total-stakhanov.MaxLimit), Limit: stakhanov.MaxLimit}
-	out, _, err := s.store.FindNominations(ctx, f)
-	return out, err
+	return stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Award, int, error) {
+		return s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: p})
+	})
 }
 
 // ---- Nominator. ----
@@ -190,7 +178,10 @@ type nominatorAward struct {
 
 type nominatorHomeData struct {
 	Awards []nominatorAward
-	Mine   []honNomination
+	// Mine are a page (Pager) of the nominator's own nominations, newest
+	// first.
+	Mine  []honNomination
+	Pager pager
 }
 
 // handleNominator lists the awards and the nominator's own nominations.
@@ -207,15 +198,16 @@ func (s *Server) handleNominator(w http.ResponseWriter, r *http.Request) error {
 		l.awards[a.ID] = a
 		data.Awards = append(data.Awards, nominatorAward{Award: a, HasRule: a.Rules.Candidacy != nil})
 	}
-	all, err := s.lastNominations(ctx, stakhanov.NominationFilter{})
+	offset := offsetOf(r)
+	mine, total, err := newestFirst(func(p stakhanov.Page) ([]*stakhanov.Nomination, int, error) {
+		return s.store.FindNominations(ctx, stakhanov.NominationFilter{Nominator: u.ID, Page: p})
+	}, offset, honoursPageSize)
 	if err != nil {
 		return err
 	}
-	for i := len(all) - 1; i >= 0; i-- {
-		if all[i].NominatorID != u.ID {
-			continue
-		}
-		h, err := l.nomination(all[i])
+	data.Pager = newPager(r.URL, offset, honoursPageSize, len(mine), total)
+	for _, n := range mine {
+		h, err := l.nomination(n)
 		if err != nil {
 			return err
 		}
@@ -228,16 +220,14 @@ func (s *Server) handleNominator(w http.ResponseWriter, r *http.Request) error {
 type nominationFormData struct {
 	Form         *Form
 	AwardOptions []Option
-	// PersonOptions lists the people the nominator may nominate; nil when
-	// there are too many for a list, and the form asks for an id.
-	PersonOptions []Option
+	// Candidate chooses among the people the nominator may nominate.
+	Candidate *picker
 }
 
-// maxPersonOptions bounds the people offered in a list.
-const maxPersonOptions = 500
+// candidatePick chooses a person of the nominator's units.
+var candidatePick = pickSpec{name: "candidate", label: "Candidate", first: "Choose a person", hint: "People of the units you cover."}
 
 func (s *Server) nominationForm(ctx context.Context, form *Form) (nominationFormData, error) {
-	u := stakhanov.UserFromContext(ctx)
 	data := nominationFormData{Form: form, AwardOptions: []Option{{"", "Choose an award"}}}
 	awards, err := s.allAwards(ctx)
 	if err != nil {
@@ -251,22 +241,8 @@ func (s *Server) nominationForm(ctx context.Context, form *Form) (nominationForm
 		}
 		data.AwardOptions = append(data.AwardOptions, Option{strconv.FormatInt(a.ID, 10), text})
 	}
-	people, total, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: u.UnitID, Page: stakhanov.Page{Limit: maxPersonOptions}})
-	if err != nil {
-		return data, err
-	}
-	if total <= maxPersonOptions {
-		data.PersonOptions = []Option{{"", "Choose a person"}}
-		slices.SortFunc(people, func(a, b *stakhanov.Person) int { return strings.Compare(a.Name, b.Name) })
-		for _, p := range people {
-			text := p.Name
-			if p.Profession != "" {
-				text += " — " + p.Profession
-			}
-			data.PersonOptions = append(data.PersonOptions, Option{strconv.FormatInt(p.ID, 10), text})
-		}
-	}
-	return data, nil
+	data.Candidate, err = s.picker(ctx, form, candidatePick)
+	return data, err
 }
 
 // handleNominationForm shows the form to file a nomination with a dossier;
@@ -287,6 +263,20 @@ func (s *Server) handleFileNomination(w http.ResponseWriter, r *http.Request) er
 	ctx := r.Context()
 	form := NewForm(r.PostForm)
 	form.Values.Del(csrfField)
+	// Find: show the matches of the search box instead of filing.
+	find := form.Get("find") != ""
+	form.Values.Del("find")
+	if err := s.resolvePicks(ctx, form, !find, candidatePick); err != nil {
+		return err
+	}
+	if find {
+		data, err := s.nominationForm(ctx, form)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, "nominator_form", "File a nomination", data)
+		return nil
+	}
 	n := &stakhanov.Nomination{Source: stakhanov.SourceDossier, Dossier: strings.TrimSpace(form.Get("dossier"))}
 	if id, err := strconv.ParseInt(form.Get("award"), 10, 64); err != nil || id <= 0 {
 		form.Fail("award", "Choose the award.")
@@ -414,7 +404,9 @@ func (s *Server) candidatesPage(w http.ResponseWriter, r *http.Request, status i
 			return err
 		}
 		row := nominatorCandidate{C: c, InScope: u.Covers(path)}
-		open, _, err := s.store.FindNominations(ctx, stakhanov.NominationFilter{AwardID: a.ID, Candidate: c.Subject, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+		open, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Nomination, int, error) {
+			return s.store.FindNominations(ctx, stakhanov.NominationFilter{AwardID: a.ID, Candidate: c.Subject, Page: p})
+		})
 		if err != nil {
 			return err
 		}

@@ -18,48 +18,87 @@ type subjectNorms struct {
 }
 
 type plannerData struct {
-	Today    stakhanov.Date
+	Today stakhanov.Date
+	// Subjects are a page of the collectives, then the people, of my
+	// units (Pager) that have a norm, Without those of the page with no
+	// norm yet.
 	Subjects []subjectNorms
-	// Without lists the people and collectives with no norm yet.
-	Without []subjectNorms
-	Saved   int64
-	// Units are the units in my scope, each with whether it hides ranks
-	// from its people; RanksSaved names the unit just changed.
+	Without  []subjectNorms
+	Pager    pager
+	Saved    int64
+	// Units are a page (UnitsPager) of the units in my scope, each with
+	// whether it hides ranks from its people; RanksSaved names the unit
+	// just changed.
 	Units      []*stakhanov.Unit
+	UnitsPager pager
 	RanksSaved int64
 }
+
+// plannerPageSize is how many people and collectives, and how many units,
+// a page of the planner's lists shows.
+const plannerPageSize = 50
 
 func (s *Server) handlePlanner(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := stakhanov.UserFromContext(ctx)
-	sc, err := s.scopeOf(ctx, u)
-	if err != nil {
-		return err
-	}
 	goods, _, err := s.goods(ctx)
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
 	d := plannerData{Today: s.today()}
-	d.Saved, _ = strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
-	d.RanksSaved, _ = strconv.ParseInt(r.URL.Query().Get("ranks"), 10, 64)
-	if d.Units, _, err = s.store.FindUnits(ctx, stakhanov.UnitFilter{Within: u.UnitID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}}); err != nil {
+	d.Saved, _ = strconv.ParseInt(q.Get("saved"), 10, 64)
+	d.RanksSaved, _ = strconv.ParseInt(q.Get("ranks"), 10, 64)
+	unitsOffset, _ := strconv.Atoi(q.Get("units_offset"))
+	unitsOffset = max(0, unitsOffset)
+	var units int
+	if d.Units, units, err = s.store.FindUnits(ctx, stakhanov.UnitFilter{Within: u.UnitID, Page: stakhanov.Page{Offset: unitsOffset, Limit: plannerPageSize}}); err != nil {
 		return err
 	}
-	var subjects []stakhanov.Subject
-	for _, c := range sc.Collectives {
-		subjects = append(subjects, stakhanov.UnitSubject(c.ID))
+	d.UnitsPager = newPagerAt(r.URL, "units_offset", unitsOffset, plannerPageSize, len(d.Units), units)
+	// The page's subjects: the collectives first, then the people.
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	offset = max(0, offset)
+	_, collectives, err := s.store.FindUnits(ctx, stakhanov.UnitFilter{Within: u.UnitID, Kind: stakhanov.UnitCollective, Page: stakhanov.Page{Limit: 1}})
+	if err != nil {
+		return err
 	}
-	for _, p := range sc.People {
-		subjects = append(subjects, stakhanov.PersonSubject(p.ID))
+	type named struct {
+		sub  stakhanov.Subject
+		name string
 	}
-	// One query per subject: a planner's units are a mine or a plant.
-	for _, sub := range subjects {
+	var subjects []named
+	if offset < collectives {
+		cs, _, err := s.store.FindUnits(ctx, stakhanov.UnitFilter{Within: u.UnitID, Kind: stakhanov.UnitCollective, Page: stakhanov.Page{Offset: offset, Limit: plannerPageSize}})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			subjects = append(subjects, named{stakhanov.UnitSubject(c.ID), c.Name})
+		}
+	}
+	people := 0
+	if n := plannerPageSize - len(subjects); n > 0 {
+		ps, total, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: u.UnitID, Page: stakhanov.Page{Offset: max(0, offset-collectives), Limit: n}})
+		if err != nil {
+			return err
+		}
+		people = total
+		for _, p := range ps {
+			subjects = append(subjects, named{stakhanov.PersonSubject(p.ID), p.Name})
+		}
+	} else if _, people, err = s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: u.UnitID, Page: stakhanov.Page{Limit: 1}}); err != nil {
+		return err
+	}
+	d.Pager = newPager(r.URL, offset, plannerPageSize, len(subjects), collectives+people)
+	// One query per subject of the page.
+	for _, x := range subjects {
+		sub := x.sub
 		ns, err := s.allNorms(ctx, sub)
 		if err != nil {
 			return err
 		}
-		sn := subjectNorms{Subject: sub, Name: sc.Name(sub), Norms: groupNorms(ns, goods, d.Today)}
+		sn := subjectNorms{Subject: sub, Name: x.name, Norms: groupNorms(ns, goods, d.Today)}
 		if len(ns) == 0 {
 			d.Without = append(d.Without, sn)
 		} else {
@@ -71,14 +110,17 @@ func (s *Server) handlePlanner(w http.ResponseWriter, r *http.Request) error {
 }
 
 type normFormData struct {
-	Form     *Form
-	Subjects []Option
-	Goods    []Option
+	Form    *Form
+	Subject *picker
+	Goods   []Option
 }
+
+// normPick is the norm form's choice of whose norm it is.
+var normPick = pickSpec{name: "subject", label: "Whose norm", subject: true, first: "Choose whose norm"}
 
 func (s *Server) normForm(w http.ResponseWriter, r *http.Request, status int, form *Form) error {
 	ctx := r.Context()
-	sc, err := s.scopeOf(ctx, stakhanov.UserFromContext(ctx))
+	p, err := s.picker(ctx, form, normPick)
 	if err != nil {
 		return err
 	}
@@ -86,8 +128,7 @@ func (s *Server) normForm(w http.ResponseWriter, r *http.Request, status int, fo
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "planner_norm", "Set a norm", normFormData{Form: form,
-		Subjects: sc.subjectOptions("Choose whose norm"), Goods: goodOptions(goods)})
+	s.render(w, r, status, "planner_norm", "Set a norm", normFormData{Form: form, Subject: p, Goods: goodOptions(goods)})
 	return nil
 }
 
@@ -105,6 +146,15 @@ func (s *Server) handleNormForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error {
 	form := NewForm(r.PostForm)
 	form.Values.Del(csrfField)
+	// Find: show the matches of the search box instead of saving.
+	find := form.Get("find") != ""
+	form.Values.Del("find")
+	if err := s.resolvePicks(r.Context(), form, !find, normPick); err != nil {
+		return err
+	}
+	if find {
+		return s.normForm(w, r, http.StatusOK, form)
+	}
 	n := &stakhanov.Norm{Reason: strings.TrimSpace(form.Get("reason"))}
 	if sub, err := stakhanov.ParseSubject(form.Get("subject")); err != nil {
 		form.Fail("subject", "Choose whose norm it is.")

@@ -37,15 +37,21 @@ type pager struct {
 }
 
 func newPager(u *url.URL, offset, limit, shown, total int) pager {
+	return newPagerAt(u, "offset", offset, limit, shown, total)
+}
+
+// newPagerAt is newPager for a list whose offset is the parameter key (a
+// page with two lists).
+func newPagerAt(u *url.URL, key string, offset, limit, shown, total int) pager {
 	p := pager{From: offset + 1, To: offset + shown, Total: total}
 	if shown == 0 {
 		p.From = offset
 	}
 	if offset > 0 {
-		p.Prev = queryWith(u, "offset", max(0, offset-limit))
+		p.Prev = queryWith(u, key, max(0, offset-limit))
 	}
 	if offset+shown < total {
-		p.Next = queryWith(u, "offset", offset+limit)
+		p.Next = queryWith(u, key, offset+limit)
 	}
 	return p
 }
@@ -86,7 +92,7 @@ func (s *Server) handleRegistry(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
 	f.Offset = max(0, f.Offset)
-	awards, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	awards, err := s.allAwards(ctx)
 	if err != nil {
 		return err
 	}
@@ -129,8 +135,12 @@ type registryView struct {
 
 func withOptions(d registryData, opts []Option) registryView { return registryView{d, opts} }
 
+// recipientPageSize is how many conferrals a recipient's page shows.
+const recipientPageSize = 50
+
 type recipientData struct {
 	Subject    stakhanov.Subject
+	Pager      pager
 	Name       string
 	Profession string
 	Unit       string
@@ -170,15 +180,18 @@ func (s *Server) handleRecipient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no recipient at this address.")
 	}
-	cs, _, err := s.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: sub, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	// A page of conferrals, in the order they were recorded (a person
+	// holds a handful; a collective may hold many), each page by date.
+	offset := offsetOf(r)
+	cs, total, err := s.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: sub, Page: stakhanov.Page{Offset: offset, Limit: recipientPageSize}})
 	if err != nil {
 		return err
 	}
-	if len(cs) == 0 {
+	if total == 0 {
 		// Only recipients have a public page.
 		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no recipient at this address.")
 	}
-	data := recipientData{Subject: sub}
+	data := recipientData{Subject: sub, Pager: newPager(r.URL, offset, recipientPageSize, len(cs), total)}
 	if sub.Kind == stakhanov.SubjectPerson {
 		p, err := s.store.FindPersonByID(ctx, sub.ID)
 		if err != nil {
@@ -252,11 +265,19 @@ func (s *Server) handleRecipient(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if c.CompanionOf != 0 {
-			for _, o := range cs {
-				if o.ID == c.CompanionOf {
-					if a, err := award(o.AwardID); err == nil {
-						e.Companion = a.Name
+			// The conferral it came with, on this page or another.
+			o := func() *stakhanov.Conferral {
+				for _, o := range cs {
+					if o.ID == c.CompanionOf {
+						return o
 					}
+				}
+				o, _ := s.store.FindConferralByID(ctx, c.CompanionOf)
+				return o
+			}()
+			if o != nil {
+				if a, err := award(o.AwardID); err == nil {
+					e.Companion = a.Name
 				}
 			}
 		}
@@ -271,7 +292,7 @@ type awardsData struct {
 }
 
 func (s *Server) handleAwards(w http.ResponseWriter, r *http.Request) error {
-	awards, _, err := s.store.FindAwards(r.Context(), stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	awards, err := s.allAwards(r.Context())
 	if err != nil {
 		return err
 	}
@@ -303,7 +324,7 @@ func (s *Server) handleAward(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	all, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	all, err := s.allAwards(ctx)
 	if err != nil {
 		return err
 	}

@@ -29,22 +29,22 @@ type ceremonyRow struct {
 
 type registrarData struct {
 	Ceremonies []ceremonyRow
+	Pager      pager
 }
 
-// handleRegistrar lists the ceremonies, newest first.
+// handleRegistrar lists the ceremonies, newest first, a page at a time.
 func (s *Server) handleRegistrar(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	_, total, err := s.store.FindCeremonies(ctx, stakhanov.CeremonyFilter{Page: stakhanov.Page{Limit: 1}})
+	offset := offsetOf(r)
+	cs, total, err := newestFirst(func(p stakhanov.Page) ([]*stakhanov.Ceremony, int, error) {
+		return s.store.FindCeremonies(ctx, stakhanov.CeremonyFilter{Page: p})
+	}, offset, honoursPageSize)
 	if err != nil {
 		return err
 	}
-	cs, _, err := s.store.FindCeremonies(ctx, stakhanov.CeremonyFilter{Page: stakhanov.Page{Offset: max(0, total-stakhanov.MaxLimit), Limit: stakhanov.MaxLimit}})
-	if err != nil {
-		return err
-	}
-	data := registrarData{}
-	for i := len(cs) - 1; i >= 0; i-- {
-		data.Ceremonies = append(data.Ceremonies, ceremonyRow{C: cs[i]})
+	data := registrarData{Pager: newPager(r.URL, offset, honoursPageSize, len(cs), total)}
+	for _, c := range cs {
+		data.Ceremonies = append(data.Ceremonies, ceremonyRow{C: c})
 	}
 	s.render(w, r, http.StatusOK, "registrar", "Ceremonies", data)
 	return nil
@@ -84,7 +84,10 @@ func (s *Server) ceremonyFormPage(w http.ResponseWriter, r *http.Request, status
 			continue
 		}
 		dc := decreeChoices{D: d}
-		cs, _, err := s.store.FindConferrals(ctx, stakhanov.ConferralFilter{DecreeID: d.ID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+		// All of a decree's conferrals: the decree itself lists them.
+		cs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Conferral, int, error) {
+			return s.store.FindConferrals(ctx, stakhanov.ConferralFilter{DecreeID: d.ID, Page: p})
+		})
 		if err != nil {
 			return err
 		}

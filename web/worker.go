@@ -36,7 +36,9 @@ func (s *Server) me(ctx context.Context) (*stakhanov.Person, *stakhanov.Unit, er
 
 // goodNames returns the name and measure of every good, by id.
 func (s *Server) goods(ctx context.Context) (map[int64]*stakhanov.Good, []*stakhanov.Good, error) {
-	gs, _, err := s.store.FindGoods(ctx, stakhanov.GoodFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	gs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Good, int, error) {
+		return s.store.FindGoods(ctx, stakhanov.GoodFilter{Page: p})
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -49,8 +51,9 @@ func (s *Server) goods(ctx context.Context) (map[int64]*stakhanov.Good, []*stakh
 
 // allNorms returns every norm version of a subject, oldest first.
 func (s *Server) allNorms(ctx context.Context, sub stakhanov.Subject) ([]*stakhanov.Norm, error) {
-	ns, _, err := s.store.FindNorms(ctx, stakhanov.NormFilter{Subject: sub, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
-	return ns, err
+	return stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Norm, int, error) {
+		return s.store.FindNorms(ctx, stakhanov.NormFilter{Subject: sub, Page: p})
+	})
 }
 
 type normGroup struct {
@@ -432,48 +435,46 @@ func (s *Server) handleWorkerCollective(w http.ResponseWriter, r *http.Request) 
 
 type recommendData struct {
 	Form       *Form
-	People     []Option
+	Candidate  *picker
 	Awards     []Option
 	Done       bool
 	Candidates []*stakhanov.Person
 }
 
-// recommendOptions lists the colleagues of my enterprise (but me) and the
-// awards.
-func (s *Server) recommendOptions(ctx context.Context, p *stakhanov.Person, unit *stakhanov.Unit) ([]Option, []Option, error) {
+// recommendPick chooses a colleague of my enterprise (but me).
+func (s *Server) recommendPick(ctx context.Context, p *stakhanov.Person, unit *stakhanov.Unit) (pickSpec, error) {
 	scope := unit.ID
 	// The enterprise is the colleagues' circle: the unit itself, or its
 	// nearest enterprise above.
 	for u := unit; u != nil && u.Kind == stakhanov.UnitCollective && u.ParentID != 0; {
 		parent, err := s.store.FindUnitByID(ctx, u.ParentID)
 		if err != nil {
-			return nil, nil, err
+			return pickSpec{}, err
 		}
 		scope, u = parent.ID, parent
 	}
-	people, _, err := s.store.FindPeople(ctx, stakhanov.PersonFilter{UnitID: scope, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	return pickSpec{name: "candidate", label: "Colleague", first: "Choose a colleague", exclude: p.ID, within: scope}, nil
+}
+
+// recommendPage shows the recommendation form: the colleague picker and
+// the awards.
+func (s *Server) recommendPage(w http.ResponseWriter, r *http.Request, status int, form *Form, spec pickSpec, done bool) error {
+	ctx := r.Context()
+	pick, err := s.picker(ctx, form, spec)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	ps := []Option{{"", "Choose a colleague"}}
-	for _, x := range people {
-		if x.ID != p.ID {
-			label := x.Name
-			if x.Profession != "" {
-				label += " (" + x.Profession + ")"
-			}
-			ps = append(ps, Option{strconv.FormatInt(x.ID, 10), label})
-		}
-	}
-	awards, _, err := s.store.FindAwards(ctx, stakhanov.AwardFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+	awards, err := s.allAwards(ctx)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	as := []Option{{"", "Choose an award"}}
 	for _, a := range awards {
 		as = append(as, Option{strconv.FormatInt(a.ID, 10), a.Name})
 	}
-	return ps, as, nil
+	s.render(w, r, status, "worker_recommend", "Recommend a colleague",
+		recommendData{Form: form, Candidate: pick, Awards: as, Done: done})
+	return nil
 }
 
 func (s *Server) handleRecommendForm(w http.ResponseWriter, r *http.Request) error {
@@ -482,7 +483,7 @@ func (s *Server) handleRecommendForm(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	ps, as, err := s.recommendOptions(ctx, p, unit)
+	spec, err := s.recommendPick(ctx, p, unit)
 	if err != nil {
 		return err
 	}
@@ -490,9 +491,7 @@ func (s *Server) handleRecommendForm(w http.ResponseWriter, r *http.Request) err
 	if v := r.URL.Query().Get("candidate"); v != "" {
 		form.Set("candidate", v)
 	}
-	s.render(w, r, http.StatusOK, "worker_recommend", "Recommend a colleague",
-		recommendData{Form: form, People: ps, Awards: as, Done: r.URL.Query().Get("done") != ""})
-	return nil
+	return s.recommendPage(w, r, http.StatusOK, form, spec, r.URL.Query().Get("done") != "")
 }
 
 // handleRecommend records a letter of support in the worker's own name.
@@ -503,6 +502,20 @@ func (s *Server) handleRecommend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := NewForm(r.PostForm)
+	form.Values.Del(csrfField)
+	spec, err := s.recommendPick(ctx, p, unit)
+	if err != nil {
+		return err
+	}
+	// Find: show the matches of the search box instead of sending.
+	find := form.Get("find") != ""
+	form.Values.Del("find")
+	if err := s.resolvePicks(ctx, form, !find, spec); err != nil {
+		return err
+	}
+	if find {
+		return s.recommendPage(w, r, http.StatusOK, form, spec, false)
+	}
 	rec := &stakhanov.Recommendation{Text: strings.TrimSpace(form.Get("text"))}
 	if id, err := strconv.ParseInt(form.Get("candidate"), 10, 64); err != nil || id <= 0 {
 		form.Fail("candidate", "Choose the colleague you recommend.")
@@ -524,13 +537,7 @@ func (s *Server) handleRecommend(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if !form.OK() {
-		ps, as, err := s.recommendOptions(ctx, p, unit)
-		if err != nil {
-			return err
-		}
-		s.render(w, r, http.StatusUnprocessableEntity, "worker_recommend", "Recommend a colleague",
-			recommendData{Form: form, People: ps, Awards: as})
-		return nil
+		return s.recommendPage(w, r, http.StatusUnprocessableEntity, form, spec, false)
 	}
 	return redirect(w, r, "/worker/recommend?done=1")
 }

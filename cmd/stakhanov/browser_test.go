@@ -262,9 +262,23 @@ func TestBrowserForeman(t *testing.T) {
 	if a, m := value(t, ctx, "#f-accepted"), value(t, ctx, "#f-minutes"); a != "3" || m != "360" {
 		t.Fatalf("kept values: accepted %q minutes %q, want 3 and 360", a, m)
 	}
+	// Find by name: the form comes back with the matches, as typed and
+	// unsaved.
+	do(t, ctx,
+		chromedp.SetValue(chromedp.ID("f-helpers_q"), "dyukanov"),
+		chromedp.Click(chromedp.ID("f-helpers-find")),
+		chromedp.WaitVisible(chromedp.ID("f-helpers-found")),
+	)
+	if got := text(t, ctx, "#f-helpers-found"); !strings.Contains(got, "1 found") {
+		t.Fatalf("search for dyukanov: got %q", got)
+	}
+	if a := value(t, ctx, "#f-accepted"); a != "3" {
+		t.Fatalf("after a search, accepted is %q, want 3", a)
+	}
+	// Enter in a quantity saves the report: it does not press Find.
 	do(t, ctx,
 		chromedp.SetValue(chromedp.ID("f-produced"), "8"),
-		chromedp.Click(chromedp.ID("report-submit")),
+		chromedp.SendKeys(chromedp.ID("f-produced"), "\r"),
 		chromedp.WaitVisible(chromedp.ID("report-saved")),
 	)
 }

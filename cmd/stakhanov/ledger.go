@@ -317,30 +317,25 @@ checkpoint issued (checkpoints/SIZE) and the proof that the ledger grew from it
 		from = recs[len(recs)-1].Index + 1
 	}
 	olds := 0
-	for offset := 0; ; offset += stakhanov.MaxLimit {
-		kept, total, err := s.LedgerCheckpoints(ctx, stakhanov.Page{Offset: offset, Limit: stakhanov.MaxLimit})
+	checkpoints := func(p stakhanov.Page) ([]*stakhanov.LedgerCheckpoint, int, error) { return s.LedgerCheckpoints(ctx, p) }
+	for k, err := range stakhanov.Each(checkpoints) {
 		if err != nil {
 			return err
 		}
-		for _, k := range kept {
-			if k.Size >= cp.Size || k.Size == 0 {
-				continue
-			}
-			if err := write(fmt.Sprintf("checkpoints/%d", k.Size), k.Text); err != nil {
-				return err
-			}
-			p, err := ledger.ProveConsistency(ctx, s, k.Size, cp.Size)
-			if err != nil {
-				return err
-			}
-			if err := writeJSON(fmt.Sprintf("proofs/consistency-%d-%d.json", k.Size, cp.Size), p); err != nil {
-				return err
-			}
-			olds++
+		if k.Size >= cp.Size || k.Size == 0 {
+			continue
 		}
-		if offset+stakhanov.MaxLimit >= total {
-			break
+		if err := write(fmt.Sprintf("checkpoints/%d", k.Size), k.Text); err != nil {
+			return err
 		}
+		p, err := ledger.ProveConsistency(ctx, s, k.Size, cp.Size)
+		if err != nil {
+			return err
+		}
+		if err := writeJSON(fmt.Sprintf("proofs/consistency-%d-%d.json", k.Size, cp.Size), p); err != nil {
+			return err
+		}
+		olds++
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: the key, a checkpoint of %d records (root %s), %d records with their inclusion proofs, %d older checkpoints with consistency proofs\n",
 		*dir, cp.Size, cp.Hash, cp.Size, olds)
