@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/pprof"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
