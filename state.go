@@ -2,8 +2,11 @@ package stakhanov
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // The rolling fulfilment state: what every report, correction, verification
@@ -363,4 +366,135 @@ type StateStore interface {
 type SubjectGood struct {
 	Subject Subject
 	GoodID  int64
+}
+
+// Evidence is how the state keeps the shifts that show a candidacy: a
+// compact text, one shift or period a line ("from to good shifts
+// without-norm produced accepted norm held percent"), because a page of a
+// hundred candidates with sixty shifts each is read at every request, and
+// JSON of it took most of the request's time.
+func EncodeEvidence(rows []FulfilmentRow) string {
+	var b []byte
+	for _, r := range rows {
+		b = append(b, r.Period...)
+		b = append(b, ' ')
+		b = append(b, r.From.String()...)
+		b = append(b, ' ')
+		b = append(b, r.To.String()...)
+		b = strconv.AppendInt(append(b, ' '), r.GoodID, 10)
+		b = strconv.AppendInt(append(b, ' '), int64(r.Shifts), 10)
+		b = strconv.AppendInt(append(b, ' '), int64(r.ShiftsWithoutNorm), 10)
+		for _, v := range []float64{r.Produced, r.Accepted, r.Norm, r.Held} {
+			b = strconv.AppendFloat(append(b, ' '), v, 'g', -1, 64)
+		}
+		if r.Percent != nil {
+			b = strconv.AppendFloat(append(b, ' '), *r.Percent, 'g', -1, 64)
+		} else {
+			b = append(b, " -"...)
+		}
+		b = append(b, '\n')
+	}
+	return string(b)
+}
+
+// DecodeEvidence reads what EncodeEvidence wrote.
+func DecodeEvidence(s string) ([]FulfilmentRow, error) {
+	out := []FulfilmentRow{}
+	for line := range strings.Lines(s) {
+		f := strings.Fields(line)
+		if len(f) != 11 {
+			return nil, fmt.Errorf("evidence line %q: %d fields, want 11", line, len(f))
+		}
+		var r FulfilmentRow
+		var err error
+		r.Period = f[0]
+		if r.From, err = ParseDate(f[1]); err != nil {
+			return nil, err
+		}
+		if r.To, err = ParseDate(f[2]); err != nil {
+			return nil, err
+		}
+		if r.GoodID, err = strconv.ParseInt(f[3], 10, 64); err != nil {
+			return nil, err
+		}
+		var n int64
+		if n, err = strconv.ParseInt(f[4], 10, 64); err != nil {
+			return nil, err
+		}
+		r.Shifts = int(n)
+		if n, err = strconv.ParseInt(f[5], 10, 64); err != nil {
+			return nil, err
+		}
+		r.ShiftsWithoutNorm = int(n)
+		for i, p := range []*float64{&r.Produced, &r.Accepted, &r.Norm, &r.Held} {
+			if *p, err = strconv.ParseFloat(f[6+i], 64); err != nil {
+				return nil, err
+			}
+		}
+		if f[10] != "-" {
+			v, err := strconv.ParseFloat(f[10], 64)
+			if err != nil {
+				return nil, err
+			}
+			r.Percent = &v
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// MarshalJSON writes a row as encoding/json would, without reflection:
+// candidate lists write thousands of them.
+func (r FulfilmentRow) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 200)
+	b = append(b, `{"period":`...)
+	b = strconv.AppendQuote(b, r.Period)
+	b = append(b, `,"from":`...)
+	b = appendDate(b, r.From)
+	b = append(b, `,"to":`...)
+	b = appendDate(b, r.To)
+	b = strconv.AppendInt(append(b, `,"good_id":`...), r.GoodID, 10)
+	b = strconv.AppendInt(append(b, `,"shifts":`...), int64(r.Shifts), 10)
+	if r.ShiftsWithoutNorm != 0 {
+		b = strconv.AppendInt(append(b, `,"shifts_without_norm":`...), int64(r.ShiftsWithoutNorm), 10)
+	}
+	b = appendFloat(append(b, `,"produced":`...), r.Produced)
+	b = appendFloat(append(b, `,"accepted":`...), r.Accepted)
+	b = appendFloat(append(b, `,"norm":`...), r.Norm)
+	b = append(b, `,"percent":`...)
+	if r.Percent == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendFloat(b, *r.Percent)
+	}
+	if r.Held != 0 {
+		b = appendFloat(append(b, `,"held":`...), r.Held)
+	}
+	return append(b, '}'), nil
+}
+
+func appendDate(b []byte, d Date) []byte {
+	if d.IsZero() {
+		return append(b, "null"...)
+	}
+	return append(append(append(b, '"'), d.String()...), '"')
+}
+
+// appendFloat writes a float as encoding/json does.
+func appendFloat(b []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// Clean up e-09 to e-9, as encoding/json does.
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }

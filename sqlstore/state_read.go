@@ -344,11 +344,8 @@ func (db *DB) readCandidates(ctx context.Context, q querier, a *stakhanov.Award,
 	for _, x := range rows {
 		c := x.c
 		c.AwardID, c.Rule = a.ID, *a.Rules.Candidacy
-		if err := json.Unmarshal([]byte(x.evidence), &c.Shifts); err != nil {
+		if c.Shifts, err = stakhanov.DecodeEvidence(x.evidence); err != nil {
 			return nil, 0, fmt.Errorf("candidacy of %s for award %d: %w", c.Subject, a.ID, err)
-		}
-		if c.Shifts == nil {
-			c.Shifts = []stakhanov.FulfilmentRow{}
 		}
 		if c.Subject.Kind == stakhanov.SubjectPerson {
 			people = append(people, c.Subject.ID)

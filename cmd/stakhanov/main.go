@@ -64,6 +64,7 @@ func commands() []command {
 		{"import", "import reports, norms or people from a CSV file", cmdImport},
 		{"gen", "fill a fresh database with a generated workload (or write it as files to import)", cmdGen},
 		{"candidates", "list who qualifies now for an award", cmdCandidates},
+		{"bench", "measure the reads the rolling state answers beside the engine alone, on a database made by gen", cmdBench},
 		{"state", "check the rolling fulfilment state against the reports (verify), or build it again (rebuild)", cmdState},
 		{"decree", "sign a drafted decree", cmdDecree},
 		{"credential", "verify a conferral's credential (a VC-JWT or a baked SVG)", cmdCredential},
