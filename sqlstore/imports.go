@@ -8,6 +8,7 @@ import (
 	"iter"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -167,7 +168,7 @@ func (db *DB) ImportReports(ctx context.Context, rows iter.Seq[stakhanov.ImportR
 	if err != nil {
 		return stakhanov.ImportResult{}, err
 	}
-	chk := &reportChecker{who: who, dir: dir, corrected: map[int64]bool{}}
+	chk := &reportChecker{who: who, dir: dir, corrected: map[int64]bool{}, now: db.now(), loc: db.loc}
 	if c, ok := db.dialect.(Copier); ok {
 		return db.importReportsCopy(ctx, c, chk, rows)
 	}
@@ -180,12 +181,18 @@ type reportChecker struct {
 	who       *stakhanov.User
 	dir       *directory
 	corrected map[int64]bool
+	// now and loc tell which day today is: no line may be dated after it.
+	now time.Time
+	loc *time.Location
 }
 
 // check validates a report and returns its unit; an *stakhanov.Error is a
 // problem with the line.
 func (c *reportChecker) check(r *stakhanov.Report) (int64, error) {
 	if err := r.Validate(); err != nil {
+		return 0, err
+	}
+	if err := stakhanov.CheckNotAfterToday("date", r.Date, c.now, c.loc); err != nil {
 		return 0, err
 	}
 	unit, err := c.dir.subject(c.who, r.Subject, "subject")

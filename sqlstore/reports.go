@@ -74,6 +74,9 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	if err := r.Validate(); err != nil {
 		return false, err
 	}
+	if err := stakhanov.CheckNotAfterToday("date", r.Date, db.now(), db.loc); err != nil {
+		return false, err
+	}
 	// Scope first: a replay must not hand a report to someone outside it.
 	unitID, path, err := subjectPath(ctx, q, r.Subject)
 	if err != nil {

@@ -64,6 +64,9 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerAppends", testLedgerAppends},
 		{"LedgerConcurrentSigning", testLedgerConcurrentSigning},
 		{"UnitHidesRanks", testUnitHidesRanks},
+		{"ReportNotInFuture", testReportNotInFuture},
+		{"DecreeNotBeforeItsDate", testDecreeNotBeforeItsDate},
+		{"PresentationDates", testPresentationDates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

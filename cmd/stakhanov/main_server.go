@@ -44,16 +44,16 @@ func NewMain() *Main {
 }
 
 // openStore opens the database the configuration names.
-func openStore(ctx context.Context, db string, now func() time.Time) (*sqlstore.DB, error) {
+func openStore(ctx context.Context, db string, now func() time.Time, opts ...sqlstore.Option) (*sqlstore.DB, error) {
 	if isPostgres(db) {
-		return postgres.Open(ctx, db, now)
+		return postgres.Open(ctx, db, now, opts...)
 	}
-	return sqlite.Open(ctx, db, now)
+	return sqlite.Open(ctx, db, now, opts...)
 }
 
 // OpenStore opens the database, applying migrations.
 func (m *Main) OpenStore(ctx context.Context) error {
-	s, err := openStore(ctx, m.Config.DB, m.Now)
+	s, err := openStore(ctx, m.Config.DB, m.Now, m.Config.storeOptions()...)
 	if err != nil {
 		return err
 	}
