@@ -8,6 +8,7 @@ import (
 	"iter"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/stakhanov/stakhanov"
@@ -73,10 +74,15 @@ type directory struct {
 	personUnit map[int64]int64
 	unitPath   map[int64]string
 	goods      map[int64]bool
+	// rules holds each good's bound per shift (its rules reduced to
+	// MaxPerShift) and measure, for CheckReport and CheckNorm.
+	rules   map[int64]stakhanov.PlausibilityRules
+	measure map[int64]string
 }
 
 func (db *DB) loadDirectory(ctx context.Context) (*directory, error) {
-	d := &directory{personUnit: map[int64]int64{}, unitPath: map[int64]string{}, goods: map[int64]bool{}}
+	d := &directory{personUnit: map[int64]int64{}, unitPath: map[int64]string{}, goods: map[int64]bool{},
+		rules: map[int64]stakhanov.PlausibilityRules{}, measure: map[int64]string{}}
 	q := db.reader()
 	load := func(query string, scan func(*sql.Rows) error) error {
 		rows, err := q.query(ctx, query)
@@ -107,10 +113,14 @@ func (db *DB) loadDirectory(ctx context.Context) (*directory, error) {
 		})
 	}
 	if err == nil {
-		err = load("SELECT id FROM goods", func(r *sql.Rows) error {
+		err = load(`SELECT g.id, g.measure, COALESCE((SELECT p.max_per_shift FROM good_plausibility p WHERE p.good_id = g.id
+			ORDER BY p.version DESC LIMIT 1), `+strconv.FormatFloat(stakhanov.DefaultMaxPerShift, 'f', -1, 64)+`) FROM goods g`, func(r *sql.Rows) error {
 			var id int64
-			err := r.Scan(&id)
+			var measure string
+			var max float64
+			err := r.Scan(&id, &measure, &max)
 			d.goods[id] = true
+			d.rules[id], d.measure[id] = stakhanov.PlausibilityRules{MaxPerShift: max}, measure
 			return err
 		})
 	}
@@ -200,6 +210,9 @@ func (c *reportChecker) check(r *stakhanov.Report) (int64, error) {
 		return 0, err
 	}
 	if err := c.dir.good(r.GoodID); err != nil {
+		return 0, err
+	}
+	if err := c.dir.rules[r.GoodID].CheckReport(r, c.dir.measure[r.GoodID]); err != nil {
 		return 0, err
 	}
 	for _, h := range r.Helpers {
@@ -293,6 +306,9 @@ func (db *DB) ImportNorms(ctx context.Context, rows iter.Seq[stakhanov.ImportRow
 			return false, err
 		}
 		if err := dir.good(n.GoodID); err != nil {
+			return false, err
+		}
+		if err := dir.rules[n.GoodID].CheckNorm(n, dir.measure[n.GoodID]); err != nil {
 			return false, err
 		}
 		if !write {

@@ -36,6 +36,16 @@ func goodExists(ctx context.Context, q querier, id int64, field string) error {
 	return nil
 }
 
+// checkBounds applies a good's bounds (its rules' max_per_shift) with
+// check.
+func checkBounds(ctx context.Context, q querier, goodID int64, check func(stakhanov.PlausibilityRules, string) error) error {
+	p, measure, err := rulesFor(ctx, q, goodID)
+	if err != nil {
+		return err
+	}
+	return check(p, measure)
+}
+
 const normColumns = "id, subject_kind, subject_id, good_id, amount, effective_from, reason, version, COALESCE(set_by, 0), created_at"
 
 func scanNorm(rows interface{ Scan(...any) error }) (*stakhanov.Norm, error) {
@@ -66,6 +76,9 @@ func (db *DB) insertNorm(ctx context.Context, q querier, who *stakhanov.User, n 
 		return err
 	}
 	if err := goodExists(ctx, q, n.GoodID, "good_id"); err != nil {
+		return err
+	}
+	if err := checkBounds(ctx, q, n.GoodID, func(p stakhanov.PlausibilityRules, measure string) error { return p.CheckNorm(n, measure) }); err != nil {
 		return err
 	}
 	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM norms WHERE subject_kind = ? AND subject_id = ? AND good_id = ?`,

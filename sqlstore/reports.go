@@ -104,6 +104,9 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	if err := goodExists(ctx, q, r.GoodID, "good_id"); err != nil {
 		return false, err
 	}
+	if err := checkBounds(ctx, q, r.GoodID, func(p stakhanov.PlausibilityRules, measure string) error { return p.CheckReport(r, measure) }); err != nil {
+		return false, err
+	}
 	for i, h := range r.Helpers {
 		if err := personExists(ctx, q, h.PersonID, fmt.Sprintf("helpers[%d].person_id", i)); err != nil {
 			return false, err

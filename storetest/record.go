@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,106 @@ func testPresentationDates(t *testing.T, s stakhanov.Store) {
 	must(t, err)
 	if c.PresentedAt != nil {
 		t.Fatalf("presented before its ceremony: got %+v", c.PresentedAt)
+	}
+}
+
+// testQuantityBounds: every quantity is finite, not negative and at most
+// its good's max_per_shift (a need at most MaxQuantity), on every channel;
+// a refusal names the field and writes nothing.
+func testQuantityBounds(t *testing.T, s stakhanov.Store) {
+	w := newWorld(t, s)
+	miner := stakhanov.PersonSubject(w.miner.ID)
+	day := date(t, "1935-09-01")
+	rules, err := s.PlausibilityRules(bg, w.coal.ID)
+	must(t, err)
+	if rules.MaxPerShift != stakhanov.DefaultMaxPerShift {
+		t.Fatalf("max_per_shift: got %g, want the default %g", rules.MaxPerShift, stakhanov.DefaultMaxPerShift)
+	}
+	bad := []struct {
+		produced, accepted float64
+		field              string
+	}{
+		{math.Inf(1), 1, "produced"},
+		{math.NaN(), 1, "produced"},
+		{10, math.NaN(), "accepted"},
+		{-1e308, 0, "produced"},
+		{1e308, 1, "produced"},
+		{stakhanov.DefaultMaxPerShift + 1, 1, "produced"},
+	}
+	for i, b := range bad {
+		_, err := s.CreateReports(system, []*stakhanov.Report{report(miner, w.coal, day, 1, b.produced, b.accepted, "bad")})
+		wantCode(t, err, stakhanov.EINVALID, b.field)
+		_, err = s.CreateReports(system, []*stakhanov.Report{
+			report(miner, w.coal, day, 2, 8, 8, "fine"), report(miner, w.coal, day, 1, b.produced, b.accepted, "bad")})
+		wantCode(t, err, stakhanov.EINVALID, "reports[1]."+b.field)
+		_, err = s.ImportReports(system, rowsOf(report(miner, w.coal, day, 1, b.produced, b.accepted, "bad")))
+		if e, ok := isImportError(err); !ok || len(e.Lines) != 1 || e.Lines[0].Field != b.field {
+			t.Fatalf("import of case %d: got %v, want line 2 refused on %s", i, err, b.field)
+		}
+	}
+	_, total, err := s.FindReports(bg, stakhanov.ReportFilter{})
+	must(t, err)
+	if total != 0 {
+		t.Fatalf("reports after refusals: got %d, want 0", total)
+	}
+	// At the maximum: fine; -0 is 0.
+	top := report(miner, w.coal, day, 1, stakhanov.DefaultMaxPerShift, math.Copysign(0, -1), "top")
+	_, err = s.CreateReports(system, []*stakhanov.Report{top})
+	must(t, err)
+	got, err := s.FindReportByID(bg, top.ID)
+	must(t, err)
+	if got.Produced != stakhanov.DefaultMaxPerShift || got.Accepted != 0 || math.Signbit(got.Accepted) {
+		t.Fatalf("report at the maximum: got %g/%g, want %g/0", got.Produced, got.Accepted, stakhanov.DefaultMaxPerShift)
+	}
+
+	// A good of its own bound.
+	rules.MaxPerShift = 50
+	must(t, s.SetPlausibilityRules(system, w.coal.ID, rules))
+	_, err = s.CreateReports(system, []*stakhanov.Report{report(miner, w.coal, day, 2, 51, 10, "over")})
+	wantCode(t, err, stakhanov.EINVALID, "produced")
+	if msg := stakhanov.ErrorMessage(err); !strings.Contains(msg, "50 t") || !strings.Contains(msg, "max_per_shift") {
+		t.Fatalf("message: got %q, want the good's maximum, 50 t", msg)
+	}
+	_, err = s.ImportReports(system, rowsOf(report(miner, w.coal, day, 2, 51, 10, "over")))
+	if e, ok := isImportError(err); !ok || len(e.Lines) != 1 || e.Lines[0].Field != "produced" {
+		t.Fatalf("import over the good's bound: got %v, want line 2 refused on produced", err)
+	}
+	// The other good keeps the default.
+	_, err = s.CreateReports(system, []*stakhanov.Report{report(stakhanov.PersonSubject(w.turner.ID), w.parts, day, 1, 5000, 5000, "parts")})
+	must(t, err)
+
+	// Norms: the same bound, on the API and the import.
+	for _, amount := range []float64{math.Inf(1), math.NaN(), 0, 1e-320, 51, 1e308} {
+		n := &stakhanov.Norm{Subject: miner, GoodID: w.coal.ID, Amount: amount, EffectiveFrom: day, Reason: "probe"}
+		wantCode(t, s.CreateNorm(system, n), stakhanov.EINVALID, "amount")
+		_, err := s.ImportNorms(system, rowsOf(n))
+		if e, ok := isImportError(err); !ok || len(e.Lines) != 1 || e.Lines[0].Field != "amount" {
+			t.Fatalf("norm import of %g: got %v, want line 2 refused on amount", amount, err)
+		}
+	}
+	_, total, err = s.FindNorms(bg, stakhanov.NormFilter{})
+	must(t, err)
+	if total != 0 {
+		t.Fatalf("norms after refusals: got %d, want 0", total)
+	}
+	w.norm(t, s, miner, w.coal, 50, "1935-09-01")
+
+	// Needs: finite, above 0, at most MaxQuantity.
+	for _, q := range []float64{math.Inf(1), math.NaN(), -1, stakhanov.MaxQuantity * 2} {
+		err := s.CreateNeed(system, &stakhanov.Need{UnitID: w.mine.ID, GoodID: w.coal.ID, From: day, To: day, Quantity: q})
+		wantCode(t, err, stakhanov.EINVALID, "quantity")
+	}
+	must(t, s.CreateNeed(system, &stakhanov.Need{UnitID: w.mine.ID, GoodID: w.coal.ID, From: day, To: day, Quantity: stakhanov.MaxQuantity}))
+
+	// The bound itself is bounded.
+	for _, max := range []float64{0, -1, math.Inf(1), math.NaN(), stakhanov.MaxQuantity * 2} {
+		r := stakhanov.DefaultPlausibilityRules
+		r.MaxPerShift = max
+		wantCode(t, s.SetPlausibilityRules(system, w.coal.ID, &r), stakhanov.EINVALID, "max_per_shift")
+	}
+	again, err := s.PlausibilityRules(bg, w.coal.ID)
+	must(t, err)
+	if again.MaxPerShift != 50 {
+		t.Fatalf("max_per_shift after refusals: got %g, want 50", again.MaxPerShift)
 	}
 }

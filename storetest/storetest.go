@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReportNotInFuture", testReportNotInFuture},
 		{"DecreeNotBeforeItsDate", testDecreeNotBeforeItsDate},
 		{"PresentationDates", testPresentationDates},
+		{"QuantityBounds", testQuantityBounds},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -118,7 +118,7 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if v := strings.TrimSpace(strings.ReplaceAll(form.Get("amount"), ",", ".")); v == "" {
 		form.Fail("amount", "Write the amount per shift, e.g. 7.")
-	} else if a, err := strconv.ParseFloat(v, 64); err != nil {
+	} else if a, err := stakhanov.ParseDecimal(v); err != nil {
 		form.Fail("amount", "Write a number, e.g. 7 or 7.5.")
 	} else {
 		n.Amount = a

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -30,5 +32,50 @@ func TestForemanFormRefusesFutureShift(t *testing.T) {
 	}
 	if strings.Contains(r.body, "saved=") {
 		t.Fatal("the page says saved")
+	}
+}
+
+// TestFormsRefuseOutOfRangeQuantities: the foreman's report form and the
+// planner's norm form show the store's bound beside the field, and a
+// number no store could hold (1e999, NaN) is refused as not a number.
+func TestFormsRefuseOutOfRangeQuantities(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	c.signIn("foreman")
+	for _, tc := range []struct{ produced, want string }{
+		{"1e308", "produced (1e&#43;308 t) is more than 1000000 t"},
+		{"2000000", "produced (2000000 t) is more than 1000000 t"},
+		{"1e999", "Write a number"},
+		{"NaN", "Write a number"},
+		{"Infinity", "Write a number"},
+		{"0x1p4", "Write a number"},
+	} {
+		form := reportForm(f, tc.produced, "1")
+		r := c.submit("/foreman", "/foreman/reports", form)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("produced %s: status %d, want 422", tc.produced, r.status)
+		}
+		mustContain(t, r.body, `id="f-produced-error">`+tc.want)
+		if strings.Contains(r.body, strings.Repeat("0", 20)) || strings.Contains(r.body, "Inf t") {
+			t.Fatalf("produced %s: the page prints a huge or infinite figure", tc.produced)
+		}
+	}
+
+	p := f.client(t)
+	p.signIn("planner")
+	sub := stakhanov.PersonSubject(f.world.Stakhanov).String()
+	for _, tc := range []struct{ amount, want string }{
+		{"1e308", "amount (1e&#43;308 t) is more than 1000000 t"},
+		{"5000000", "amount (5000000 t) is more than 1000000 t"},
+		{"1e-320", "amount must be at least"},
+		{"NaN", "Write a number"},
+	} {
+		form := url.Values{"subject": {sub}, "good": {fmt.Sprint(f.world.Coal)}, "amount": {tc.amount},
+			"effective_from": {"1935-11-01"}, "reason": {"probe"}}
+		r := p.submit("/planner/norms/new", "/planner/norms", form)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("amount %s: status %d, want 422", tc.amount, r.status)
+		}
+		mustContain(t, r.body, `id="f-amount-error">`+tc.want)
 	}
 }

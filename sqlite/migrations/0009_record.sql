@@ -5,3 +5,7 @@
 -- Presentations made before this migration take their ceremony's date.
 ALTER TABLE presentations ADD COLUMN date DATE;
 UPDATE presentations SET date = (SELECT c.date FROM ceremonies c WHERE c.id = presentations.ceremony_id);
+
+-- A good's rules bound what one shift may record of it (produced,
+-- accepted, a norm): a million of its measure unless set otherwise.
+ALTER TABLE good_plausibility ADD COLUMN max_per_shift REAL NOT NULL DEFAULT 1000000;
