@@ -169,6 +169,18 @@ type Norm struct {
 	Version       int       `json:"version"`
 	SetBy         int64     `json:"set_by,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Present is set by CreateNorm when the norm was already present (see
+	// SameAs): the norm is then the version held, and nothing was written.
+	Present bool `json:"-"`
+}
+
+// SameAs reports whether a norm restates o, the latest version of the same
+// subject and good effective from the same day: same amount and reason.
+// Submitting it again is "already present"; a new amount or reason for
+// that day is a new version.
+func (n *Norm) SameAs(o *Norm) bool {
+	return n.Subject == o.Subject && n.GoodID == o.GoodID && n.EffectiveFrom == o.EffectiveFrom &&
+		n.Amount == o.Amount && n.Reason == o.Reason
 }
 
 func (n *Norm) Validate() error {

@@ -68,3 +68,28 @@ func TestReportDatedTomorrow(t *testing.T) {
 		}
 	}
 }
+
+// TestNormAlreadyPresent: the same norm twice answers 201, then 200 with
+// the version held; no second version is written.
+func TestNormAlreadyPresent(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		body := map[string]any{"subject": subject(w.turner), "good_id": w.parts.ID, "amount": 50, "effective_from": "1936-01-01", "reason": "the lathe norm"}
+		var first, again stakhanov.Norm
+		e.call("POST", "/api/v1/norms", body, http.StatusCreated, &first)
+		e.call("POST", "/api/v1/norms", body, http.StatusOK, &again)
+		if again.ID != first.ID || again.Version != first.Version || again.Amount != 50 {
+			t.Fatalf("the same norm again: got %+v, want norm %d as held", again, first.ID)
+		}
+		var versions list[stakhanov.Norm]
+		e.call("GET", "/api/v1/norms?subject="+subject(w.turner), nil, http.StatusOK, &versions)
+		if versions.Total != 1 {
+			t.Fatalf("versions: got %d, want 1", versions.Total)
+		}
+		body["amount"] = 55
+		e.call("POST", "/api/v1/norms", body, http.StatusCreated, &again)
+		if again.Version != 2 {
+			t.Fatalf("a new amount: got version %d, want 2", again.Version)
+		}
+	})
+}

@@ -287,8 +287,10 @@ func keyConflict(line int, r, prev *stakhanov.Report) stakhanov.LineError {
 		Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
 }
 
-// ImportNorms writes norm versions. A line identical to a version already
-// held (subject, good, date, amount, reason) is counted as existing.
+// ImportNorms writes norm versions. A line that restates the latest
+// version for its subject, good and day (Norm.SameAs) is counted as
+// existing, as CreateNorm answers it. A file may set each subject's norm
+// for a good and day once, so that importing it again adds nothing.
 func (db *DB) ImportNorms(ctx context.Context, rows iter.Seq[stakhanov.ImportRow[stakhanov.Norm]]) (stakhanov.ImportResult, error) {
 	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RolePlanner)
 	if err != nil {
@@ -298,10 +300,22 @@ func (db *DB) ImportNorms(ctx context.Context, rows iter.Seq[stakhanov.ImportRow
 	if err != nil {
 		return stakhanov.ImportResult{}, err
 	}
+	type day struct {
+		subject stakhanov.Subject
+		good    int64
+		from    stakhanov.Date
+	}
+	seen := map[day]bool{}
 	return importRows(ctx, db, rows, func(q querier, n *stakhanov.Norm, write bool) (bool, error) {
 		if err := n.Validate(); err != nil {
 			return false, err
 		}
+		k := day{n.Subject, n.GoodID, n.EffectiveFrom}
+		if seen[k] {
+			return false, stakhanov.FieldErrorf("effective_from", "%s's norm for good %d from %s is set twice in this file: keep one line for it",
+				n.Subject, n.GoodID, n.EffectiveFrom)
+		}
+		seen[k] = true
 		if _, err := dir.subject(who, n.Subject, "subject"); err != nil {
 			return false, err
 		}
@@ -314,14 +328,8 @@ func (db *DB) ImportNorms(ctx context.Context, rows iter.Seq[stakhanov.ImportRow
 		if !write {
 			return false, nil
 		}
-		var held int
-		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM norms WHERE subject_kind = ? AND subject_id = ? AND good_id = ?
-			AND effective_from = ? AND amount = ? AND reason = ?`,
-			n.Subject.Kind, n.Subject.ID, n.GoodID, n.EffectiveFrom, n.Amount, n.Reason).Scan(&held); err != nil {
+		if held, err := heldNorm(ctx, q, n); err != nil || held != nil {
 			return false, err
-		}
-		if held > 0 {
-			return false, nil
 		}
 		return true, db.insertNorm(ctx, q, who, n)
 	}, nil)

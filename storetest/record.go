@@ -224,3 +224,67 @@ func testQuantityBounds(t *testing.T, s stakhanov.Store) {
 		t.Fatalf("max_per_shift after refusals: got %g, want 50", again.MaxPerShift)
 	}
 }
+
+// testNormAlreadyPresent: a norm that restates the latest version for its
+// subject, good and day is already present, on the API and in the import;
+// a new amount or reason, or a return to an earlier amount, is a version.
+func testNormAlreadyPresent(t *testing.T, s stakhanov.Store) {
+	w := newWorld(t, s)
+	miner := stakhanov.PersonSubject(w.miner.ID)
+	norm := func(amount float64, from, reason string) *stakhanov.Norm {
+		return &stakhanov.Norm{Subject: miner, GoodID: w.coal.ID, Amount: amount, EffectiveFrom: date(t, from), Reason: reason}
+	}
+	versions := func() int {
+		_, total, err := s.FindNorms(bg, stakhanov.NormFilter{Subject: miner})
+		must(t, err)
+		return total
+	}
+	first := norm(7, "1935-01-01", "the 1935 norm")
+	must(t, s.CreateNorm(system, first))
+	if first.Present || first.Version != 1 {
+		t.Fatalf("first norm: got %+v, want version 1, written", first)
+	}
+	again := norm(7, "1935-01-01", "the 1935 norm")
+	must(t, s.CreateNorm(system, again))
+	if !again.Present || again.ID != first.ID || again.Version != 1 || !again.CreatedAt.Equal(first.CreatedAt) {
+		t.Fatalf("the same norm again: got %+v, want norm %d already present", again, first.ID)
+	}
+	if n := versions(); n != 1 {
+		t.Fatalf("versions after the same norm twice: got %d, want 1", n)
+	}
+	// Another reason for the same figure is a new record of it.
+	reason := norm(7, "1935-01-01", "confirmed by the trust")
+	must(t, s.CreateNorm(system, reason))
+	if reason.Present || reason.Version != 2 {
+		t.Fatalf("another reason: got %+v, want version 2", reason)
+	}
+	// The first again is not the latest for its day: a version that puts
+	// it back in force.
+	back := norm(7, "1935-01-01", "the 1935 norm")
+	must(t, s.CreateNorm(system, back))
+	if back.Present || back.Version != 3 {
+		t.Fatalf("back to the first: got %+v, want version 3", back)
+	}
+
+	// The import calls the same norm already present...
+	res, err := s.ImportNorms(system, rowsOf(norm(7, "1935-01-01", "the 1935 norm"), norm(9, "1936-01-01", "raised")))
+	must(t, err)
+	if res.Created != 1 || res.Existing != 1 {
+		t.Fatalf("import: got %+v, want 1 created, 1 already present", res)
+	}
+	// ...and the API the norm the import wrote.
+	raised := norm(9, "1936-01-01", "raised")
+	must(t, s.CreateNorm(system, raised))
+	if !raised.Present || raised.Version != 4 {
+		t.Fatalf("the imported norm through the API: got %+v, want version 4 already present", raised)
+	}
+	// A file that sets one day twice could not be imported twice to the
+	// same effect: refused.
+	_, err = s.ImportNorms(system, rowsOf(norm(10, "1937-01-01", "a"), norm(11, "1937-01-01", "b")))
+	if e, ok := isImportError(err); !ok || len(e.Lines) != 1 || e.Lines[0].Line != 3 || e.Lines[0].Field != "effective_from" {
+		t.Fatalf("a file setting one day twice: got %v, want line 3 refused on effective_from", err)
+	}
+	if n := versions(); n != 4 {
+		t.Fatalf("versions: got %d, want 4", n)
+	}
+}

@@ -68,6 +68,7 @@ func Run(t *testing.T, open Opener) {
 		{"DecreeNotBeforeItsDate", testDecreeNotBeforeItsDate},
 		{"PresentationDates", testPresentationDates},
 		{"QuantityBounds", testQuantityBounds},
+		{"NormAlreadyPresent", testNormAlreadyPresent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,6 +23,8 @@ type plannerData struct {
 	// Without lists the people and collectives with no norm yet.
 	Without []subjectNorms
 	Saved   int64
+	// Present is the norm version a form restated: nothing was saved.
+	Present int64
 	// Units are the units in my scope, each with whether it hides ranks
 	// from its people; RanksSaved names the unit just changed.
 	Units      []*stakhanov.Unit
@@ -42,6 +44,7 @@ func (s *Server) handlePlanner(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := plannerData{Today: s.today()}
 	d.Saved, _ = strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
+	d.Present, _ = strconv.ParseInt(r.URL.Query().Get("present"), 10, 64)
 	d.RanksSaved, _ = strconv.ParseInt(r.URL.Query().Get("ranks"), 10, 64)
 	if d.Units, _, err = s.store.FindUnits(ctx, stakhanov.UnitFilter{Within: u.UnitID, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}}); err != nil {
 		return err
@@ -139,6 +142,9 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if !form.OK() {
 		return s.normForm(w, r, http.StatusUnprocessableEntity, form)
+	}
+	if n.Present {
+		return redirect(w, r, "/planner?present="+strconv.FormatInt(n.ID, 10))
 	}
 	return redirect(w, r, "/planner?saved="+strconv.FormatInt(n.ID, 10))
 }

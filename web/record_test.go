@@ -79,3 +79,36 @@ func TestFormsRefuseOutOfRangeQuantities(t *testing.T) {
 		mustContain(t, r.body, `id="f-amount-error">`+tc.want)
 	}
 }
+
+// TestPlannerNormAlreadyPresent: sending the same norm twice from the
+// planner's form says it is already present and writes one version.
+func TestPlannerNormAlreadyPresent(t *testing.T) {
+	f := newFixture(t)
+	p := f.client(t)
+	p.signIn("planner")
+	sub := stakhanov.PersonSubject(f.world.Stakhanov)
+	form := url.Values{"subject": {sub.String()}, "good": {fmt.Sprint(f.world.Coal)}, "amount": {"8.5"},
+		"effective_from": {"1935-11-01"}, "reason": {"Norm raised after the Stakhanovite movement"}}
+	r := p.submit("/planner/norms/new", "/planner/norms", form)
+	if r.status != http.StatusSeeOther || !strings.Contains(r.location, "saved=") {
+		t.Fatalf("first: status %d to %q", r.status, r.location)
+	}
+	r = p.submit("/planner/norms/new", "/planner/norms", form)
+	if r.status != http.StatusSeeOther || !strings.Contains(r.location, "present=") {
+		t.Fatalf("second: status %d to %q, want a redirect saying already present", r.status, r.location)
+	}
+	mustContain(t, p.get(r.location).body, `id="norm-present"`, "already present")
+	norms, _, err := f.store.FindNorms(t.Context(), stakhanov.NormFilter{Subject: sub, GoodID: f.world.Coal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, v := range norms {
+		if v.EffectiveFrom == stakhanov.NewDate(1935, 11, 1) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("versions from 1935-11-01: got %d, want 1", n)
+	}
+}
