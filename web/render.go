@@ -63,6 +63,7 @@ var funcs = template.FuncMap{
 	"field":   newField,
 	"num":     formatNum,
 	"pct":     formatPercent,
+	"percent": func(v float64) string { return formatPercent(&v) },
 	"date":    func(d stakhanov.Date) string { return d.String() },
 	"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"subject": func(s stakhanov.Subject) string { return s.String() },

@@ -90,7 +90,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Ledger = ledger.NewLog(m.Store, key)
 	}
 	api := stakhttp.NewServer(stakhttp.Config{Ledger: m.Ledger, MaxBodyBytes: m.Config.MaxBodyBytes, Now: m.Now, Credentials: issuer}, m.Store, m.Logger)
-	site := web.NewServer(web.Config{Now: m.Now, SignInNote: m.SignInNote, Ledger: m.Ledger}, m.Store, m.Logger)
+	site := web.NewServer(web.Config{Now: m.Now, Location: m.Config.TimeZone, SignInNote: m.SignInNote, Ledger: m.Ledger}, m.Store, m.Logger)
 	// The JSON API answers /api/ and /healthz; the web interface the rest.
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.Handler())
