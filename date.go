@@ -28,7 +28,7 @@ func DateOf(t time.Time) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("%q is not a date of the form YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("%s is not a date of the form YYYY-MM-DD", ShortQuote(s))
 	}
 	return Date{t}, nil
 }

@@ -137,11 +137,11 @@ func (s Subject) String() string {
 func ParseSubject(v string) (Subject, error) {
 	kind, id, ok := strings.Cut(v, ":")
 	if !ok || (kind != SubjectPerson && kind != SubjectUnit) {
-		return Subject{}, fmt.Errorf("%q is not a subject: write person:ID or unit:ID", v)
+		return Subject{}, fmt.Errorf("%s is not a subject: write person:ID or unit:ID", ShortQuote(v))
 	}
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 {
-		return Subject{}, fmt.Errorf("%q is not a subject: the id must be a positive number", v)
+		return Subject{}, fmt.Errorf("%s is not a subject: the id must be a positive number", ShortQuote(v))
 	}
 	return Subject{kind, n}, nil
 }
@@ -169,6 +169,18 @@ type Norm struct {
 	Version       int       `json:"version"`
 	SetBy         int64     `json:"set_by,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Present is set by CreateNorm when the norm was already present (see
+	// SameAs): the norm is then the version held, and nothing was written.
+	Present bool `json:"-"`
+}
+
+// SameAs reports whether a norm restates o, the latest version of the same
+// subject and good effective from the same day: same amount and reason.
+// Submitting it again is "already present"; a new amount or reason for
+// that day is a new version.
+func (n *Norm) SameAs(o *Norm) bool {
+	return n.Subject == o.Subject && n.GoodID == o.GoodID && n.EffectiveFrom == o.EffectiveFrom &&
+		n.Amount == o.Amount && n.Reason == o.Reason
 }
 
 func (n *Norm) Validate() error {
@@ -178,9 +190,16 @@ func (n *Norm) Validate() error {
 	if n.GoodID <= 0 {
 		return FieldErrorf("good_id", "good_id is required")
 	}
+	if !finite(n.Amount) {
+		return FieldErrorf("amount", "amount must be a finite number")
+	}
 	if !(n.Amount > 0) {
 		return FieldErrorf("amount", "amount must be greater than zero")
 	}
+	if n.Amount < MinNorm {
+		return FieldErrorf("amount", "amount must be at least %g of the good's measure per shift", MinNorm)
+	}
+	// The store bounds it by the good's max_per_shift (CheckNorm).
 	if n.EffectiveFrom.IsZero() {
 		return FieldErrorf("effective_from", "effective_from is required (YYYY-MM-DD)")
 	}
@@ -219,8 +238,16 @@ func (n *Need) Validate() error {
 	if n.To.Before(n.From) {
 		return FieldErrorf("to", "to is before from")
 	}
+	if !finite(n.Quantity) {
+		return FieldErrorf("quantity", "quantity must be a finite number")
+	}
 	if !(n.Quantity > 0) {
 		return FieldErrorf("quantity", "quantity must be greater than zero")
+	}
+	// A need is a unit's over a period, not one shift's: it is bounded by
+	// MaxQuantity only.
+	if n.Quantity > MaxQuantity {
+		return FieldErrorf("quantity", "quantity must be at most %s", FormatQuantity(MaxQuantity))
 	}
 	return nil
 }
@@ -286,14 +313,17 @@ func (r *Report) Validate() error {
 	if r.Minutes < 0 || r.Minutes > 24*60 {
 		return FieldErrorf("minutes", "minutes must be between 0 and 1440")
 	}
-	if r.Produced < 0 {
-		return FieldErrorf("produced", "produced must not be negative")
+	// Finite and not negative here; the store bounds them by the good's
+	// max_per_shift (PlausibilityRules.CheckReport).
+	if err := CheckQuantity("produced", r.Produced, math.MaxFloat64, ""); err != nil {
+		return err
 	}
-	if r.Accepted < 0 {
-		return FieldErrorf("accepted", "accepted must not be negative")
+	if err := CheckQuantity("accepted", r.Accepted, math.MaxFloat64, ""); err != nil {
+		return err
 	}
+	r.Produced, r.Accepted = zero(r.Produced), zero(r.Accepted)
 	if r.Accepted > r.Produced {
-		return FieldErrorf("accepted", "accepted (%g) is more than produced (%g)", r.Accepted, r.Produced)
+		return FieldErrorf("accepted", "accepted (%s) is more than produced (%s)", FormatQuantity(r.Accepted), FormatQuantity(r.Produced))
 	}
 	if strings.TrimSpace(r.Key) == "" {
 		return FieldErrorf("key", "key is required: a client-chosen idempotency key")

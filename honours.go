@@ -417,10 +417,13 @@ type Revocation struct {
 	Date        Date   `json:"date"`
 }
 
-// Presentation is the handing over of a conferral at a ceremony.
+// Presentation is the handing over of a conferral at a ceremony. Its Date
+// is the ceremony's, whenever it was recorded: presenting at the May Day
+// 2013 ceremony records 2013-05-01; RecordedAt is when the row was written.
 type Presentation struct {
 	CeremonyID int64     `json:"ceremony_id"`
-	At         time.Time `json:"at"`
+	Date       Date      `json:"date"`
+	RecordedAt time.Time `json:"recorded_at"`
 }
 
 // Ceremony is where conferrals are presented.

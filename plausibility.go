@@ -48,6 +48,10 @@ type PlausibilityRules struct {
 	StormShare     float64 `json:"storm_share"`
 	StormDays      int     `json:"storm_days"`
 	StormMinShifts int     `json:"storm_min_shifts"`
+	// MaxPerShift is not a flag but a bound: the most one shift may record
+	// of the good (produced, accepted) and the largest norm. A report or
+	// norm above it is refused. It cannot be turned off.
+	MaxPerShift float64 `json:"max_per_shift"`
 }
 
 // DefaultPlausibilityRules apply to every good that has no rules of its own.
@@ -58,6 +62,7 @@ var DefaultPlausibilityRules = PlausibilityRules{
 	StormShare:     0.4,
 	StormDays:      3,
 	StormMinShifts: 10,
+	MaxPerShift:    DefaultMaxPerShift,
 }
 
 // madScale turns a median absolute deviation into an estimate of the
@@ -69,20 +74,31 @@ const madScale = 1.4826
 // MAD is then zero).
 const meanADScale = 1.2533
 
+// Limits of the rules' thresholds: beyond them a rule could never fire,
+// and its figures would no longer be readable.
+const (
+	maxRuleFactor  = 1e6           // multiple_of_norm, peer_mads
+	maxPeerMinimum = 1_000_000     // peers in one unit on one day
+	maxMonthShifts = 31 * MaxShift // shifts in a month
+)
+
 func (p *PlausibilityRules) Validate() error {
+	p.MultipleOfNorm, p.PeerMADs, p.StormShare = zero(p.MultipleOfNorm), zero(p.PeerMADs), zero(p.StormShare)
 	switch {
-	case math.IsNaN(p.MultipleOfNorm) || p.MultipleOfNorm != 0 && p.MultipleOfNorm <= 1:
-		return FieldErrorf("multiple_of_norm", "multiple_of_norm must be above 1 (or 0 to turn the rule off)")
-	case math.IsNaN(p.PeerMADs) || p.PeerMADs < 0:
-		return FieldErrorf("peer_mads", "peer_mads must not be negative (0 turns the rule off)")
-	case p.PeerMADs > 0 && p.PeerMinimum < 2:
-		return FieldErrorf("peer_minimum", "peer_minimum must be at least 2")
-	case math.IsNaN(p.StormShare) || p.StormShare < 0 || p.StormShare >= 1:
+	case !finite(p.MultipleOfNorm) || p.MultipleOfNorm != 0 && p.MultipleOfNorm <= 1 || p.MultipleOfNorm > maxRuleFactor:
+		return FieldErrorf("multiple_of_norm", "multiple_of_norm must be above 1 and at most 1000000 (or 0 to turn the rule off)")
+	case !finite(p.PeerMADs) || p.PeerMADs < 0 || p.PeerMADs > maxRuleFactor:
+		return FieldErrorf("peer_mads", "peer_mads must be from 0 (off) to 1000000")
+	case p.PeerMADs > 0 && (p.PeerMinimum < 2 || p.PeerMinimum > maxPeerMinimum):
+		return FieldErrorf("peer_minimum", "peer_minimum must be from 2 to 1000000")
+	case !finite(p.StormShare) || p.StormShare < 0 || p.StormShare >= 1:
 		return FieldErrorf("storm_share", "storm_share must be from 0 (off) to below 1")
 	case p.StormShare > 0 && (p.StormDays < 1 || p.StormDays > 27):
 		return FieldErrorf("storm_days", "storm_days must be from 1 to 27")
-	case p.StormShare > 0 && p.StormMinShifts < 1:
-		return FieldErrorf("storm_min_shifts", "storm_min_shifts must be at least 1")
+	case p.StormShare > 0 && (p.StormMinShifts < 1 || p.StormMinShifts > maxMonthShifts):
+		return FieldErrorf("storm_min_shifts", "storm_min_shifts must be from 1 to %d (the shifts of a month)", maxMonthShifts)
+	case !finite(p.MaxPerShift) || p.MaxPerShift < MinNorm || p.MaxPerShift > MaxQuantity:
+		return FieldErrorf("max_per_shift", "max_per_shift must be from %g to %s: the most one shift may record of the good", MinNorm, FormatQuantity(MaxQuantity))
 	}
 	return nil
 }
@@ -106,8 +122,8 @@ func (p PlausibilityRules) CheckMultiple(credited, accepted, norm float64, measu
 	if m <= p.MultipleOfNorm {
 		return nil
 	}
-	msg := fmt.Sprintf("credited %s is %.1f times the norm of %s (limit %g times)",
-		quantity(credited, measure), m, quantity(norm, measure), p.MultipleOfNorm)
+	msg := fmt.Sprintf("credited %s is %s times the norm of %s (limit %g times)",
+		quantity(credited, measure), ratio(m), quantity(norm, measure), p.MultipleOfNorm)
 	if accepted != credited {
 		msg += fmt.Sprintf("; the whole team's accepted output was %s", quantity(accepted, measure))
 	}
@@ -141,8 +157,8 @@ func (p PlausibilityRules) CheckPeers(value, median, spread float64, group int, 
 	return &Flag{Rule: RulePeers, Figures: map[string]float64{
 		"credited": round4(value), "peers": float64(group - 1), "median": round4(median), "robust_sd": round4(spread),
 		"mads": p.PeerMADs, "limit": round4(limit), "z": round4(z)},
-		Message: fmt.Sprintf("credited %s is %.1f robust standard deviations above the median of %d peers' reports that day, %s (limit %s)",
-			quantity(value, measure), z, group-1, quantity(median, measure), quantity(limit, measure))}
+		Message: fmt.Sprintf("credited %s is %s robust standard deviations above the median of %d peers' reports that day, %s (limit %s)",
+			quantity(value, measure), ratio(z), group-1, quantity(median, measure), quantity(limit, measure))}
 }
 
 // RobustSpread returns the median of xs and a robust estimate of their
@@ -216,14 +232,16 @@ func (p PlausibilityRules) CheckStorm(m StormMonth, measure string) *Flag {
 }
 
 func quantity(v float64, measure string) string {
-	return strings.TrimSpace(fmt.Sprintf("%s %s", formatQuantity(v), measure))
+	return strings.TrimSpace(fmt.Sprintf("%s %s", FormatQuantity(v), measure))
 }
 
-func formatQuantity(v float64) string {
-	if v == math.Trunc(v) {
-		return fmt.Sprintf("%.0f", v)
+// ratio writes a multiple to one decimal, or in four significant digits
+// when it is too large to read that way.
+func ratio(v float64) string {
+	if !finite(v) || math.Abs(v) >= 1e6 {
+		return fmt.Sprintf("%.4g", v)
 	}
-	return fmt.Sprintf("%.2f", v)
+	return fmt.Sprintf("%.1f", v)
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

@@ -2,6 +2,7 @@ package stakhanov
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -48,16 +49,76 @@ func TestPlausibilityValidate(t *testing.T) {
 		"storm_share":      {StormShare: 1},
 		"storm_days":       {StormShare: 0.4, StormDays: 0, StormMinShifts: 10},
 		"storm_min_shifts": {StormShare: 0.4, StormDays: 3},
+		"max_per_shift":    {},
 	} {
 		if got := ErrorField(p.Validate()); got != field {
 			t.Errorf("%+v: got field %q, want %q", p, got, field)
 		}
 	}
-	off := PlausibilityRules{}
+	// Every flag can be turned off; the bound cannot.
+	off := PlausibilityRules{MaxPerShift: 100}
 	if err := off.Validate(); err != nil {
 		t.Fatalf("every rule off: %v", err)
 	}
 	if err := DefaultPlausibilityRules.Validate(); err != nil {
 		t.Fatalf("defaults: %v", err)
+	}
+}
+
+func TestPlausibilityValidateBounds(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, tc := range []struct {
+		field string
+		p     PlausibilityRules
+	}{
+		{"multiple_of_norm", PlausibilityRules{MultipleOfNorm: inf, MaxPerShift: 1}},
+		{"multiple_of_norm", PlausibilityRules{MultipleOfNorm: nan, MaxPerShift: 1}},
+		{"multiple_of_norm", PlausibilityRules{MultipleOfNorm: 1e300, MaxPerShift: 1}},
+		{"peer_mads", PlausibilityRules{PeerMADs: inf, PeerMinimum: 5, MaxPerShift: 1}},
+		{"peer_minimum", PlausibilityRules{PeerMADs: 6, PeerMinimum: 1 << 40, MaxPerShift: 1}},
+		{"storm_min_shifts", PlausibilityRules{StormShare: 0.4, StormDays: 3, StormMinShifts: 125, MaxPerShift: 1}},
+		{"max_per_shift", PlausibilityRules{MaxPerShift: -1}},
+		{"max_per_shift", PlausibilityRules{MaxPerShift: inf}},
+		{"max_per_shift", PlausibilityRules{MaxPerShift: nan}},
+		{"max_per_shift", PlausibilityRules{MaxPerShift: MaxQuantity * 2}},
+	} {
+		if got := ErrorField(tc.p.Validate()); got != tc.field {
+			t.Errorf("%+v: got field %q, want %q", tc.p, got, tc.field)
+		}
+	}
+}
+
+func TestCheckReportBounds(t *testing.T) {
+	p := DefaultPlausibilityRules
+	for _, tc := range []struct {
+		produced, accepted float64
+		field              string
+	}{
+		{1e6, 1e6, ""},
+		{1e6 + 1, 1, "produced"},
+		{0, 0, ""},
+	} {
+		err := p.CheckReport(&Report{Produced: tc.produced, Accepted: tc.accepted}, "t")
+		if got := ErrorField(err); got != tc.field {
+			t.Errorf("%g/%g: got field %q (%v), want %q", tc.produced, tc.accepted, got, err, tc.field)
+		}
+	}
+	err := p.CheckNorm(&Norm{Amount: 2e6}, "t")
+	if ErrorField(err) != "amount" || !strings.Contains(ErrorMessage(err), "1000000 t") {
+		t.Fatalf("norm of 2e6: got %v, want amount refused naming the 1000000 t maximum", err)
+	}
+}
+
+func TestFormatQuantity(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{7, "7"}, {7.25, "7.25"}, {0, "0"}, {1e14, "100000000000000"}, {1e300, "1e+300"},
+		{math.Inf(1), "?"}, {math.NaN(), "?"}, {-1e308, "-1e+308"},
+	} {
+		if got := FormatQuantity(tc.v); got != tc.want {
+			t.Errorf("FormatQuantity(%g): got %q, want %q", tc.v, got, tc.want)
+		}
 	}
 }

@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -113,7 +112,25 @@ func (l *line) value(c int) string {
 }
 
 func (l *line) fail(c int, format string, args ...any) {
+	// A value quoted in the message is shortened: a 400-digit number
+	// must not fill the list of errors.
+	for i, a := range args {
+		if v, ok := a.(string); ok && len(v) > 40 {
+			args[i] = long(v)
+		}
+	}
 	l.errs = append(l.errs, stakhanov.LineError{Line: l.n, Field: l.k.columns[c], Message: fmt.Sprintf(format, args...)})
+}
+
+// long is a value too long to quote whole in a message.
+type long string
+
+func (v long) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprint(f, stakhanov.ShortQuote(string(v)))
+		return
+	}
+	fmt.Fprintf(f, "%s... (%d characters)", v[:30], len(v))
 }
 
 // text returns a required text value, noting its absence.
@@ -170,20 +187,12 @@ func (l *line) number(c int, required bool) float64 {
 		}
 		return 0
 	}
-	f, ok := parseNumber(v)
-	if !ok {
-		l.fail(c, "%q is not a number: write digits with a decimal point, e.g. 7.25", v)
+	f, err := stakhanov.ParseDecimal(v)
+	if err != nil {
+		l.fail(c, "%s", err)
 		return 0
 	}
 	return f
-}
-
-func parseNumber(v string) (float64, bool) {
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, false
-	}
-	return f, true
 }
 
 func (l *line) date(c int) stakhanov.Date {

@@ -103,8 +103,8 @@ func parseHelpers(l *line, v string) []stakhanov.Helper {
 		}
 		h := stakhanov.Helper{PersonID: n}
 		if hasShare {
-			f, ok := parseNumber(strings.TrimSpace(share))
-			if !ok {
+			f, err := stakhanov.ParseDecimal(strings.TrimSpace(share))
+			if err != nil {
 				l.fail(rHelpers, "%q is not a helper: the share after ':' must be a number, e.g. 12:0.25", part)
 				continue
 			}

@@ -286,7 +286,7 @@ func testMayDay(t *testing.T, s stakhanov.Store) {
 			for _, id := range w.MayDay.Conferrals {
 				cf, err := s.FindConferralByID(bg, id)
 				must(t, err)
-				if cf.PresentedAt == nil || cf.PresentedAt.CeremonyID != c.ID {
+				if cf.PresentedAt == nil || cf.PresentedAt.CeremonyID != c.ID || cf.PresentedAt.Date != demo.MayDayDate {
 					t.Fatalf("conferral %d: presented %+v", id, cf.PresentedAt)
 				}
 			}

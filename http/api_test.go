@@ -404,7 +404,7 @@ func TestBadRequests(t *testing.T) {
 		post("/api/v1/reports", body).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "shift")
 		body = fmt.Sprintf(`{"subject": "%s", "good_id": %d, "date": "1935-08-30", "shift": 1, "produced": 1, "accepted": 1, "key": "k",
 			"helpers": [{"person_id": "two"}]}`, subject(w.miner), w.coal.ID)
-		post("/api/v1/reports", body).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "helpers.person_id")
+		post("/api/v1/reports", body).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "helpers[0].person_id")
 		post("/api/v1/reports", `{"date": "yesterday"}`).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "date")
 		post("/api/v1/reports", `{"id": 5}`).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "id")
 

@@ -520,9 +520,13 @@ func TestHonours(t *testing.T) {
 		if !slices.Equal(presented.Presented, []int64{title.ID}) || presented.Place != "The Kremlin, Moscow" {
 			t.Fatalf("ceremony: got %+v", presented)
 		}
-		e.as("", "GET", fmt.Sprintf("/api/v1/conferrals/%d", title.ID), nil, http.StatusOK, &title)
+		res = e.as("", "GET", fmt.Sprintf("/api/v1/conferrals/%d", title.ID), nil, http.StatusOK, &title)
 		if title.PresentedAt == nil || title.PresentedAt.CeremonyID != cer.ID {
 			t.Fatalf("conferral after the ceremony: got %+v", title)
+		}
+		// Presented at a 1939 ceremony: dated that day, whenever it was marked.
+		if !strings.Contains(string(res.body), fmt.Sprintf(`"presented":{"ceremony_id":%d,"date":"1939-02-01","recorded_at":"`, cer.ID)) {
+			t.Fatalf("conferral JSON: got %s, want the presentation dated 1939-02-01", res.body)
 		}
 		e.do("GET", "/api/v1/ceremonies/9999", "", nil).wantError(t, http.StatusNotFound, stakhanov.ENOTFOUND, "")
 

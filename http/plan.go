@@ -67,7 +67,8 @@ func (s *Server) handleNorms(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleCreateNorm adds a new version of a subject's norm for a good;
-// earlier versions are kept as they were.
+// earlier versions are kept as they were. A norm already present answers
+// 200 with the version held.
 func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error {
 	var in normInput
 	if err := s.decodeBody(w, r, &in); err != nil {
@@ -79,6 +80,10 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if err := s.store.CreateNorm(r.Context(), n); err != nil {
 		return err
+	}
+	if n.Present {
+		// The same norm again: the version held, nothing new.
+		return writeJSON(w, http.StatusOK, n)
 	}
 	return writeJSON(w, http.StatusCreated, n)
 }

@@ -22,10 +22,23 @@ import (
 // be no larger than the configured limit. It checks the syntax only; decode
 // maps the object onto a type.
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request) (json.RawMessage, error) {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		return nil, s.bodyError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
-		return nil, s.bodyError(err)
+		syntaxErr := err
+		err = s.bodyError(err)
+		// A value that is not JSON, NaN or Infinity say, is named by
+		// where it stands.
+		if e, ok := err.(*stakhanov.Error); ok {
+			if path := errorPath(body, syntaxErr); path != "" {
+				e.Field, e.Message = path, path+": "+e.Message
+			}
+		}
+		return nil, err
 	}
 	// Whatever follows the object must be white space only: a second value
 	// or stray text means the client sent something other than it thinks.
@@ -41,6 +54,106 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request) (json.RawMessa
 		return nil, stakhanov.Errorf(stakhanov.EINVALID, "the request body must be a JSON object")
 	}
 	return raw, nil
+}
+
+// errorPath returns the path of the member at which a JSON text stops
+// being valid ("produced", "reports[1].produced"), or "" if it is not
+// inside an object or array.
+func errorPath(body []byte, err error) string {
+	// "1_000" in an array reads as 1, then a stray "_": the element read
+	// is at fault, not the next.
+	if strings.Contains(err.Error(), "after array element") {
+		return jsonPath(body, -2)
+	}
+	return jsonPath(body, -1)
+}
+
+// jsonPath walks a JSON text and returns the path of the value that ends
+// at byte offset (as encoding/json's UnmarshalTypeError.Offset says), or,
+// with offset -1 or past the end, of where the text stops being valid (-2:
+// of the last value read before that).
+// encoding/json names a field without its array indexes (helpers.share);
+// this names helpers[0].share.
+func jsonPath(body []byte, offset int64) string {
+	type frame struct {
+		object  bool
+		key     string
+		wantKey bool
+		index   int
+	}
+	var stack []frame
+	path := func(next bool) string {
+		var b strings.Builder
+		for i, f := range stack {
+			switch {
+			case f.object && f.key != "":
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(f.key)
+			case !f.object:
+				// Where the text breaks, the innermost array's next
+				// element is at fault.
+				n := f.index
+				if next && i == len(stack)-1 {
+					n++
+				}
+				if n >= 0 {
+					fmt.Fprintf(&b, "[%d]", n)
+				}
+			}
+		}
+		return b.String()
+	}
+	value := func() {
+		if n := len(stack); n > 0 && !stack[n-1].object {
+			stack[n-1].index++
+		}
+	}
+	done := func() {
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantKey = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return path(offset != -2)
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				value()
+				stack = append(stack, frame{object: true, wantKey: true})
+			case '[':
+				value()
+				stack = append(stack, frame{index: -1})
+			default:
+				if offset >= 0 && dec.InputOffset() >= offset {
+					// A whole object or array of the wrong type.
+					stack = stack[:len(stack)-1]
+					value()
+					return path(false)
+				}
+				stack = stack[:len(stack)-1]
+				done()
+			}
+		default:
+			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].wantKey {
+				stack[n-1].key, _ = v.(string)
+				stack[n-1].wantKey = false
+				continue
+			}
+			value()
+			if offset >= 0 && dec.InputOffset() >= offset {
+				return path(false)
+			}
+			done()
+		}
+	}
 }
 
 func (s *Server) bodyError(err error) error {
@@ -73,6 +186,12 @@ func decode(raw json.RawMessage, v any, prefix string) error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
 		field := prefix + typeErr.Field
+		if typeErr.Field != "" {
+			// encoding/json leaves out array indexes: find them.
+			if path := jsonPath(raw, typeErr.Offset); path != "" {
+				field = prefix + path
+			}
+		}
 		if typeErr.Field == "" {
 			// The value as a whole has the wrong type: a batch element
 			// that is not an object.
@@ -82,11 +201,12 @@ func decode(raw json.RawMessage, v any, prefix string) error {
 			}
 		}
 		want := jsonKind(typeErr.Type)
+		got := shortValue(typeErr.Value)
 		if want == "a number" && strings.HasPrefix(typeErr.Value, "number") {
 			// A number too large for a float64, 1e400.
-			return stakhanov.FieldErrorf(field, "%s: %s is out of range", field, typeErr.Value)
+			return stakhanov.FieldErrorf(field, "%s: %s is out of range", field, got)
 		}
-		return stakhanov.FieldErrorf(field, "%s: got %s, want %s", field, typeErr.Value, want)
+		return stakhanov.FieldErrorf(field, "%s: got %s, want %s", field, got, want)
 	}
 	// encoding/json has no type for this error; its text is stable.
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
@@ -101,6 +221,16 @@ func decode(raw json.RawMessage, v any, prefix string) error {
 		return stakhanov.FieldErrorf(prefix+name, "unknown field %q", prefix+name)
 	}
 	return stakhanov.Errorf(stakhanov.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// shortValue shortens what encoding/json quotes of a value ("number
+// 1000...") so that a 400-digit number does not fill the message.
+func shortValue(v string) string {
+	const most = 40
+	if len(v) <= most {
+		return v
+	}
+	return fmt.Sprintf("%s... (%d characters)", v[:most-10], len(v))
 }
 
 var (

@@ -53,8 +53,8 @@ func (dialect) CopyFrom(ctx context.Context, conn *sql.Conn, table string, colum
 var _ sqlstore.Copier = dialect{}
 
 // Open connects to the database at url (postgres://...) and brings its
-// schema up to date. now is the clock.
-func Open(ctx context.Context, url string, now func() time.Time) (*sqlstore.DB, error) {
+// schema up to date. now is the clock; opts configure the store.
+func Open(ctx context.Context, url string, now func() time.Time, opts ...sqlstore.Option) (*sqlstore.DB, error) {
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func Open(ctx context.Context, url string, now func() time.Time) (*sqlstore.DB, 
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	s := sqlstore.New(db, db, dialect{}, now)
+	s := sqlstore.New(db, db, dialect{}, now, opts...)
 	if err := s.EnsureState(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("build the fulfilment state: %w", err)

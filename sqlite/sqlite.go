@@ -45,12 +45,12 @@ func (dialect) IsUniqueViolation(err error) bool {
 }
 
 // Open opens (creating if need be) the database file at path and brings its
-// schema up to date. now is the clock.
+// schema up to date. now is the clock; opts configure the store.
 //
 // Writes go through a single connection, so that SQLite never has to
 // resolve competing writers; reads use a pool. WAL with synchronous=FULL
 // makes every committed write survive a crash.
-func Open(ctx context.Context, path string, now func() time.Time) (*sqlstore.DB, error) {
+func Open(ctx context.Context, path string, now func() time.Time, opts ...sqlstore.Option) (*sqlstore.DB, error) {
 	params := url.Values{}
 	params.Set("_journal_mode", "WAL")
 	params.Set("_synchronous", "FULL")
@@ -83,7 +83,7 @@ func Open(ctx context.Context, path string, now func() time.Time) (*sqlstore.DB,
 		return nil, err
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	db := sqlstore.New(write, read, dialect{}, now)
+	db := sqlstore.New(write, read, dialect{}, now, opts...)
 	db.EnableGroupCommit()
 	if err := db.EnsureState(ctx); err != nil {
 		db.Close()

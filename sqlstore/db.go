@@ -38,6 +38,8 @@ type DB struct {
 	read    *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	// loc is the time zone whose calendar says which day today is.
+	loc *time.Location
 	// pw are the password hash costs (accounts.go); nil is the default.
 	pwMu sync.Mutex
 	pw   *PasswordParams
@@ -47,14 +49,34 @@ type DB struct {
 
 var _ stakhanov.Store = (*DB)(nil)
 
+// Option configures a store when it is opened.
+type Option func(*DB)
+
+// WithLocation sets the time zone in which the store tells which day today
+// is: no shift report may be dated after it. The default is UTC.
+func WithLocation(loc *time.Location) Option {
+	return func(db *DB) {
+		if loc != nil {
+			db.loc = loc
+		}
+	}
+}
+
 // New returns a store on open database handles. read may be the same handle
 // as write. now is the clock (time.Now if nil).
-func New(write, read *sql.DB, d Dialect, now func() time.Time) *DB {
+func New(write, read *sql.DB, d Dialect, now func() time.Time, opts ...Option) *DB {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{write: write, read: read, dialect: d, now: now}
+	db := &DB{write: write, read: read, dialect: d, now: now, loc: time.UTC}
+	for _, o := range opts {
+		o(db)
+	}
+	return db
 }
+
+// Location is the time zone of the store's calendar.
+func (db *DB) Location() *time.Location { return db.loc }
 
 // Dialect returns the engine's dialect.
 func (db *DB) Dialect() Dialect { return db.dialect }

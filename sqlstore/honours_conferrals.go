@@ -11,7 +11,7 @@ import (
 )
 
 const conferralColumns = `c.id, c.award_id, c.recipient_kind, c.recipient_id, c.decree_id, COALESCE(c.nomination_id, 0), c.serial, c.date,
-	c.times, c.brings, COALESCE(c.companion_of, 0), c.created_at, r.decree_id, r.grounds, r.date, pr.ceremony_id, pr.created_at`
+	c.times, c.brings, COALESCE(c.companion_of, 0), c.created_at, r.decree_id, r.grounds, r.date, pr.ceremony_id, pr.date, pr.created_at`
 
 const conferralFrom = `conferrals c LEFT JOIN revocations r ON r.conferral_id = c.id LEFT JOIN presentations pr ON pr.conferral_id = c.id`
 
@@ -20,9 +20,10 @@ func scanConferral(row interface{ Scan(...any) error }) (*stakhanov.Conferral, e
 	var revDecree, ceremony sql.NullInt64
 	var grounds sql.NullString
 	var revDate stakhanov.Date
+	var presentedOn stakhanov.Date
 	var presentedAt sql.NullTime
 	err := row.Scan(&c.ID, &c.AwardID, &c.Recipient.Kind, &c.Recipient.ID, &c.DecreeID, &c.NominationID, &c.Serial, &c.Date,
-		&c.Times, &c.Brings, &c.CompanionOf, &c.CreatedAt, &revDecree, &grounds, &revDate, &ceremony, &presentedAt)
+		&c.Times, &c.Brings, &c.CompanionOf, &c.CreatedAt, &revDecree, &grounds, &revDate, &ceremony, &presentedOn, &presentedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +31,7 @@ func scanConferral(row interface{ Scan(...any) error }) (*stakhanov.Conferral, e
 		c.Revocation = &stakhanov.Revocation{ConferralID: c.ID, DecreeID: revDecree.Int64, Grounds: grounds.String, Date: revDate}
 	}
 	if ceremony.Valid {
-		c.PresentedAt = &stakhanov.Presentation{CeremonyID: ceremony.Int64, At: presentedAt.Time}
+		c.PresentedAt = &stakhanov.Presentation{CeremonyID: ceremony.Int64, Date: presentedOn, RecordedAt: presentedAt.Time}
 	}
 	return c, nil
 }
@@ -157,19 +158,20 @@ func (db *DB) FindCeremonies(ctx context.Context, f stakhanov.CeremonyFilter) ([
 }
 
 // MarkPresented records that a conferral listed for a ceremony was handed
-// over there. A conferral is presented once.
+// over there. A conferral is presented once, dated the ceremony's date, and
+// not before that day.
 func (db *DB) MarkPresented(ctx context.Context, ceremonyID, conferralID int64) error {
 	who, err := actor(ctx, stakhanov.RoleRegistrar, stakhanov.RoleAdmin)
 	if err != nil {
 		return err
 	}
 	return db.inTx(ctx, func(q querier) error {
-		ok, err := exists(ctx, q, "ceremonies WHERE id = ?", ceremonyID)
+		cer, err := scanCeremony(q.queryRow(ctx, "SELECT "+ceremonyColumns+" FROM ceremonies WHERE id = ?", ceremonyID))
 		if err != nil {
-			return err
+			return notFound("ceremony", ceremonyID, err)
 		}
-		if !ok {
-			return stakhanov.Errorf(stakhanov.ENOTFOUND, "ceremony %d not found", ceremonyID)
+		if err := cer.CheckPresentable(db.now(), db.loc); err != nil {
+			return err
 		}
 		listed, err := exists(ctx, q, "ceremony_conferrals WHERE ceremony_id = ? AND conferral_id = ?", ceremonyID, conferralID)
 		if err != nil {
@@ -188,8 +190,8 @@ func (db *DB) MarkPresented(ctx context.Context, ceremonyID, conferralID int64) 
 		if conf.Revocation != nil {
 			return stakhanov.FieldErrorf("conferral_id", "conferral %d was revoked on %s", conferralID, conf.Revocation.Date)
 		}
-		_, err = q.exec(ctx, `INSERT INTO presentations (conferral_id, ceremony_id, created_at, by_user) VALUES (?, ?, ?, ?)`,
-			conferralID, ceremonyID, db.now().UTC(), nullID(who.ID))
+		_, err = q.exec(ctx, `INSERT INTO presentations (conferral_id, ceremony_id, date, created_at, by_user) VALUES (?, ?, ?, ?, ?)`,
+			conferralID, ceremonyID, cer.Date, db.now().UTC(), nullID(who.ID))
 		if db.dialect.IsUniqueViolation(err) {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "conferral %d was presented at the same moment", conferralID)
 		}

@@ -212,6 +212,9 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 		if d.SignedAt != nil {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "decree %s was signed already, on %s", d.Number, d.SignedAt.UTC().Format(time.DateOnly))
 		}
+		if err := d.CheckSignable(db.now(), db.loc); err != nil {
+			return err
+		}
 		awards := map[int64]*stakhanov.Award{}
 		award := func(id int64) (*stakhanov.Award, error) {
 			if a, ok := awards[id]; ok {

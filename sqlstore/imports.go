@@ -8,6 +8,8 @@ import (
 	"iter"
 	"slices"
 	"sort"
+	"strconv"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -72,10 +74,15 @@ type directory struct {
 	personUnit map[int64]int64
 	unitPath   map[int64]string
 	goods      map[int64]bool
+	// rules holds each good's bound per shift (its rules reduced to
+	// MaxPerShift) and measure, for CheckReport and CheckNorm.
+	rules   map[int64]stakhanov.PlausibilityRules
+	measure map[int64]string
 }
 
 func (db *DB) loadDirectory(ctx context.Context) (*directory, error) {
-	d := &directory{personUnit: map[int64]int64{}, unitPath: map[int64]string{}, goods: map[int64]bool{}}
+	d := &directory{personUnit: map[int64]int64{}, unitPath: map[int64]string{}, goods: map[int64]bool{},
+		rules: map[int64]stakhanov.PlausibilityRules{}, measure: map[int64]string{}}
 	q := db.reader()
 	load := func(query string, scan func(*sql.Rows) error) error {
 		rows, err := q.query(ctx, query)
@@ -106,10 +113,14 @@ func (db *DB) loadDirectory(ctx context.Context) (*directory, error) {
 		})
 	}
 	if err == nil {
-		err = load("SELECT id FROM goods", func(r *sql.Rows) error {
+		err = load(`SELECT g.id, g.measure, COALESCE((SELECT p.max_per_shift FROM good_plausibility p WHERE p.good_id = g.id
+			ORDER BY p.version DESC LIMIT 1), `+strconv.FormatFloat(stakhanov.DefaultMaxPerShift, 'f', -1, 64)+`) FROM goods g`, func(r *sql.Rows) error {
 			var id int64
-			err := r.Scan(&id)
+			var measure string
+			var max float64
+			err := r.Scan(&id, &measure, &max)
 			d.goods[id] = true
+			d.rules[id], d.measure[id] = stakhanov.PlausibilityRules{MaxPerShift: max}, measure
 			return err
 		})
 	}
@@ -167,7 +178,7 @@ func (db *DB) ImportReports(ctx context.Context, rows iter.Seq[stakhanov.ImportR
 	if err != nil {
 		return stakhanov.ImportResult{}, err
 	}
-	chk := &reportChecker{who: who, dir: dir, corrected: map[int64]bool{}}
+	chk := &reportChecker{who: who, dir: dir, corrected: map[int64]bool{}, now: db.now(), loc: db.loc}
 	if c, ok := db.dialect.(Copier); ok {
 		return db.importReportsCopy(ctx, c, chk, rows)
 	}
@@ -180,6 +191,9 @@ type reportChecker struct {
 	who       *stakhanov.User
 	dir       *directory
 	corrected map[int64]bool
+	// now and loc tell which day today is: no line may be dated after it.
+	now time.Time
+	loc *time.Location
 }
 
 // check validates a report and returns its unit; an *stakhanov.Error is a
@@ -188,11 +202,17 @@ func (c *reportChecker) check(r *stakhanov.Report) (int64, error) {
 	if err := r.Validate(); err != nil {
 		return 0, err
 	}
+	if err := stakhanov.CheckNotAfterToday("date", r.Date, c.now, c.loc); err != nil {
+		return 0, err
+	}
 	unit, err := c.dir.subject(c.who, r.Subject, "subject")
 	if err != nil {
 		return 0, err
 	}
 	if err := c.dir.good(r.GoodID); err != nil {
+		return 0, err
+	}
+	if err := c.dir.rules[r.GoodID].CheckReport(r, c.dir.measure[r.GoodID]); err != nil {
 		return 0, err
 	}
 	for _, h := range r.Helpers {
@@ -267,8 +287,10 @@ func keyConflict(line int, r, prev *stakhanov.Report) stakhanov.LineError {
 		Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
 }
 
-// ImportNorms writes norm versions. A line identical to a version already
-// held (subject, good, date, amount, reason) is counted as existing.
+// ImportNorms writes norm versions. A line that restates the latest
+// version for its subject, good and day (Norm.SameAs) is counted as
+// existing, as CreateNorm answers it. A file may set each subject's norm
+// for a good and day once, so that importing it again adds nothing.
 func (db *DB) ImportNorms(ctx context.Context, rows iter.Seq[stakhanov.ImportRow[stakhanov.Norm]]) (stakhanov.ImportResult, error) {
 	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RolePlanner)
 	if err != nil {
@@ -278,27 +300,36 @@ func (db *DB) ImportNorms(ctx context.Context, rows iter.Seq[stakhanov.ImportRow
 	if err != nil {
 		return stakhanov.ImportResult{}, err
 	}
+	type day struct {
+		subject stakhanov.Subject
+		good    int64
+		from    stakhanov.Date
+	}
+	seen := map[day]bool{}
 	return importRows(ctx, db, rows, func(q querier, n *stakhanov.Norm, write bool) (bool, error) {
 		if err := n.Validate(); err != nil {
 			return false, err
 		}
+		k := day{n.Subject, n.GoodID, n.EffectiveFrom}
+		if seen[k] {
+			return false, stakhanov.FieldErrorf("effective_from", "%s's norm for good %d from %s is set twice in this file: keep one line for it",
+				n.Subject, n.GoodID, n.EffectiveFrom)
+		}
+		seen[k] = true
 		if _, err := dir.subject(who, n.Subject, "subject"); err != nil {
 			return false, err
 		}
 		if err := dir.good(n.GoodID); err != nil {
 			return false, err
 		}
+		if err := dir.rules[n.GoodID].CheckNorm(n, dir.measure[n.GoodID]); err != nil {
+			return false, err
+		}
 		if !write {
 			return false, nil
 		}
-		var held int
-		if err := q.queryRow(ctx, `SELECT COUNT(*) FROM norms WHERE subject_kind = ? AND subject_id = ? AND good_id = ?
-			AND effective_from = ? AND amount = ? AND reason = ?`,
-			n.Subject.Kind, n.Subject.ID, n.GoodID, n.EffectiveFrom, n.Amount, n.Reason).Scan(&held); err != nil {
+		if held, err := heldNorm(ctx, q, n); err != nil || held != nil {
 			return false, err
-		}
-		if held > 0 {
-			return false, nil
 		}
 		return true, db.insertNorm(ctx, q, who, n)
 	}, nil)

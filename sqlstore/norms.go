@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/stakhanov/stakhanov"
@@ -36,6 +37,16 @@ func goodExists(ctx context.Context, q querier, id int64, field string) error {
 	return nil
 }
 
+// checkBounds applies a good's bounds (its rules' max_per_shift) with
+// check.
+func checkBounds(ctx context.Context, q querier, goodID int64, check func(stakhanov.PlausibilityRules, string) error) error {
+	p, measure, err := rulesFor(ctx, q, goodID)
+	if err != nil {
+		return err
+	}
+	return check(p, measure)
+}
+
 const normColumns = "id, subject_kind, subject_id, good_id, amount, effective_from, reason, version, COALESCE(set_by, 0), created_at"
 
 func scanNorm(rows interface{ Scan(...any) error }) (*stakhanov.Norm, error) {
@@ -44,6 +55,9 @@ func scanNorm(rows interface{ Scan(...any) error }) (*stakhanov.Norm, error) {
 	return n, err
 }
 
+// CreateNorm adds a version of a norm, unless it restates the latest
+// version for its subject, good and day (Norm.SameAs): then n becomes that
+// version, marked Present, and nothing is written.
 func (db *DB) CreateNorm(ctx context.Context, n *stakhanov.Norm) error {
 	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RolePlanner)
 	if err != nil {
@@ -53,8 +67,34 @@ func (db *DB) CreateNorm(ctx context.Context, n *stakhanov.Norm) error {
 		return err
 	}
 	return db.inTx(ctx, func(q querier) error {
+		held, err := heldNorm(ctx, q, n)
+		if err != nil || held != nil {
+			if held != nil {
+				*n = *held
+				n.Present = true
+			}
+			return err
+		}
 		return db.insertNorm(ctx, q, who, n)
 	})
+}
+
+// heldNorm returns the latest version of n's subject and good effective
+// from n's day if n restates it (Norm.SameAs), else nil. The CSV import
+// calls such a line already present, the API answers 200 with it.
+func heldNorm(ctx context.Context, q querier, n *stakhanov.Norm) (*stakhanov.Norm, error) {
+	latest, err := scanNorm(q.queryRow(ctx, "SELECT "+normColumns+` FROM norms
+		WHERE subject_kind = ? AND subject_id = ? AND good_id = ? AND effective_from = ? ORDER BY version DESC LIMIT 1`,
+		n.Subject.Kind, n.Subject.ID, n.GoodID, n.EffectiveFrom))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if !n.SameAs(latest) {
+		return nil, nil
+	}
+	return latest, nil
 }
 
 func (db *DB) insertNorm(ctx context.Context, q querier, who *stakhanov.User, n *stakhanov.Norm) error {
@@ -66,6 +106,9 @@ func (db *DB) insertNorm(ctx context.Context, q querier, who *stakhanov.User, n 
 		return err
 	}
 	if err := goodExists(ctx, q, n.GoodID, "good_id"); err != nil {
+		return err
+	}
+	if err := checkBounds(ctx, q, n.GoodID, func(p stakhanov.PlausibilityRules, measure string) error { return p.CheckNorm(n, measure) }); err != nil {
 		return err
 	}
 	if err := q.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM norms WHERE subject_kind = ? AND subject_id = ? AND good_id = ?`,

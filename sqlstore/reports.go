@@ -77,6 +77,9 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	if err := r.Validate(); err != nil {
 		return false, err
 	}
+	if err := stakhanov.CheckNotAfterToday("date", r.Date, db.now(), db.loc); err != nil {
+		return false, err
+	}
 	// Scope first: a replay must not hand a report to someone outside it.
 	unitID, path, err := subjectPath(ctx, q, r.Subject)
 	if err != nil {
@@ -102,6 +105,9 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		return false, err
 	}
 	if err := goodExists(ctx, q, r.GoodID, "good_id"); err != nil {
+		return false, err
+	}
+	if err := checkBounds(ctx, q, r.GoodID, func(p stakhanov.PlausibilityRules, measure string) error { return p.CheckReport(r, measure) }); err != nil {
 		return false, err
 	}
 	for i, h := range r.Helpers {

@@ -64,7 +64,7 @@ func reviewCondition(status string) string {
 	return ""
 }
 
-const plausibilityColumns = `multiple_of_norm, peer_mads, peer_minimum, storm_share, storm_days, storm_min_shifts`
+const plausibilityColumns = `multiple_of_norm, peer_mads, peer_minimum, storm_share, storm_days, storm_min_shifts, max_per_shift`
 
 // rulesFor returns a good's plausibility rules (its own or the defaults)
 // and its measure.
@@ -75,7 +75,7 @@ func rulesFor(ctx context.Context, q querier, goodID int64) (stakhanov.Plausibil
 	}
 	p := stakhanov.DefaultPlausibilityRules
 	err := q.queryRow(ctx, `SELECT `+plausibilityColumns+` FROM good_plausibility WHERE good_id = ? ORDER BY version DESC LIMIT 1`, goodID).
-		Scan(&p.MultipleOfNorm, &p.PeerMADs, &p.PeerMinimum, &p.StormShare, &p.StormDays, &p.StormMinShifts)
+		Scan(&p.MultipleOfNorm, &p.PeerMADs, &p.PeerMinimum, &p.StormShare, &p.StormDays, &p.StormMinShifts, &p.MaxPerShift)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return p, "", err
 	}
@@ -109,8 +109,8 @@ func (db *DB) SetPlausibilityRules(ctx context.Context, goodID int64, p *stakhan
 			return err
 		}
 		_, err := q.exec(ctx, `INSERT INTO good_plausibility (good_id, version, `+plausibilityColumns+`, set_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, goodID, version, p.MultipleOfNorm, p.PeerMADs, p.PeerMinimum,
-			p.StormShare, p.StormDays, p.StormMinShifts, nullID(who.ID), db.now().UTC())
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, goodID, version, p.MultipleOfNorm, p.PeerMADs, p.PeerMinimum,
+			p.StormShare, p.StormDays, p.StormMinShifts, p.MaxPerShift, nullID(who.ID), db.now().UTC())
 		if db.dialect.IsUniqueViolation(err) {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "the rules of good %d were set at the same moment; try again", goodID)
 		}

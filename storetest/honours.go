@@ -321,7 +321,7 @@ func testHonoursFullPath(t *testing.T, s stakhanov.Store) {
 	}
 	c, err = s.FindConferralByID(bg, c.ID)
 	must(t, err)
-	if c.PresentedAt == nil || c.PresentedAt.CeremonyID != cer.ID || c.PresentedAt.At.IsZero() {
+	if c.PresentedAt == nil || c.PresentedAt.CeremonyID != cer.ID || c.PresentedAt.Date != today || c.PresentedAt.RecordedAt.IsZero() {
 		t.Fatalf("presented: got %+v", c.PresentedAt)
 	}
 	ceremonies, total, err := s.FindCeremonies(bg, stakhanov.CeremonyFilter{})

@@ -66,6 +66,11 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerConcurrentSigning", testLedgerConcurrentSigning},
 		{"UnitHidesRanks", testUnitHidesRanks},
 		{"StateProperty", testStateProperty},
+		{"ReportNotInFuture", testReportNotInFuture},
+		{"DecreeNotBeforeItsDate", testDecreeNotBeforeItsDate},
+		{"PresentationDates", testPresentationDates},
+		{"QuantityBounds", testQuantityBounds},
+		{"NormAlreadyPresent", testNormAlreadyPresent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

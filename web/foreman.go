@@ -245,7 +245,7 @@ func parseReport(form *Form) *stakhanov.Report {
 			form.Fail(name, "Write the quantity, e.g. 7.5.")
 			return
 		}
-		f, err := strconv.ParseFloat(v, 64)
+		f, err := stakhanov.ParseDecimal(v)
 		if err != nil {
 			form.Fail(name, "Write a number, e.g. 7.5.")
 			return

@@ -26,6 +26,8 @@ type plannerData struct {
 	Without  []subjectNorms
 	Pager    pager
 	Saved    int64
+	// Present is the norm version a form restated: nothing was saved.
+	Present int64
 	// Units are a page (UnitsPager) of the units in my scope, each with
 	// whether it hides ranks from its people; RanksSaved names the unit
 	// just changed.
@@ -48,6 +50,7 @@ func (s *Server) handlePlanner(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := plannerData{Today: s.today()}
 	d.Saved, _ = strconv.ParseInt(q.Get("saved"), 10, 64)
+	d.Present, _ = strconv.ParseInt(q.Get("present"), 10, 64)
 	d.RanksSaved, _ = strconv.ParseInt(q.Get("ranks"), 10, 64)
 	unitsOffset, _ := strconv.Atoi(q.Get("units_offset"))
 	unitsOffset = max(0, unitsOffset)
@@ -168,7 +171,7 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if v := strings.TrimSpace(strings.ReplaceAll(form.Get("amount"), ",", ".")); v == "" {
 		form.Fail("amount", "Write the amount per shift, e.g. 7.")
-	} else if a, err := strconv.ParseFloat(v, 64); err != nil {
+	} else if a, err := stakhanov.ParseDecimal(v); err != nil {
 		form.Fail("amount", "Write a number, e.g. 7 or 7.5.")
 	} else {
 		n.Amount = a
@@ -189,6 +192,9 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if !form.OK() {
 		return s.normForm(w, r, http.StatusUnprocessableEntity, form)
+	}
+	if n.Present {
+		return redirect(w, r, "/planner?present="+strconv.FormatInt(n.ID, 10))
 	}
 	return redirect(w, r, "/planner?saved="+strconv.FormatInt(n.ID, 10))
 }

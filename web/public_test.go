@@ -39,7 +39,9 @@ func TestPublicPages(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("recipient: status %d", r.status)
 	}
-	mustContain(t, r.body, `id="recipient-name">Valery Gergiev`, `id="recipient-conferrals"`, "Hero of Labour of the Russian Federation", "No. 427")
+	// Presented at the May Day 2013 ceremony: dated that day, not the day the demo was built.
+	mustContain(t, r.body, `id="recipient-name">Valery Gergiev`, `id="recipient-conferrals"`, "Hero of Labour of the Russian Federation", "No. 427",
+		"presented 2013-05-01")
 
 	// Someone who holds no award has no public page.
 	if r := c.get(fmt.Sprintf("/recipients/person/%d", f.world.Recommenders2013[0][0])); r.status != http.StatusNotFound {

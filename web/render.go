@@ -63,6 +63,7 @@ var funcs = template.FuncMap{
 	"field":   newField,
 	"num":     formatNum,
 	"pct":     formatPercent,
+	"percent": func(v float64) string { return formatPercent(&v) },
 	"date":    func(d stakhanov.Date) string { return d.String() },
 	"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"subject": func(s stakhanov.Subject) string { return s.String() },
@@ -286,18 +287,20 @@ func (f *Field) DescribedBy() string {
 	return strings.Join(ids, " ")
 }
 
+// formatNum writes a figure as the domain does (stakhanov.FormatQuantity):
+// a figure stored before the bounds, however large, prints short.
 func formatNum(v float64) string {
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
+	if math.Abs(v) < 1e15 && v != math.Trunc(v) {
+		return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 	}
-	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	return stakhanov.FormatQuantity(v)
 }
 
 func formatPercent(p *float64) string {
 	if p == nil {
 		return "–"
 	}
-	return fmt.Sprintf("%.0f %%", *p)
+	return stakhanov.FormatQuantity(math.Round(*p)) + " %"
 }
 
 // queryWith returns the query string of u with key set to value ("" drops

@@ -359,14 +359,14 @@ func TestRegistrarSchedulesCeremonyAndMarksPresented(t *testing.T) {
 	r = c.submit(ceremony, ceremony+"/presented", url.Values{"conferral": {strconv.FormatInt(conf, 10)}})
 	wantStatus(t, r, http.StatusSeeOther)
 	r = c.get(r.location)
-	mustContain(t, r.body, `id="just-presented"`, "1 of 1")
+	mustContain(t, r.body, `id="just-presented"`, "1 of 1", "presented 1966-10-01")
 	mustNotContain(t, r.body, button)
 	got, err := f.store.FindConferralByID(ctx, conf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.PresentedAt == nil {
-		t.Fatal("conferral not marked presented")
+	if got.PresentedAt == nil || got.PresentedAt.Date.String() != "1966-10-01" {
+		t.Fatalf("presentation: got %+v, want dated the ceremony's day, 1966-10-01", got.PresentedAt)
 	}
 
 	// Marked again (a stale page): the store's answer is shown.

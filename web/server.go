@@ -28,6 +28,8 @@ import (
 type Config struct {
 	// Now is the clock: it says what day "today" is. Nil means time.Now.
 	Now func() time.Time
+	// Location is the time zone of "today", as the store's (nil: UTC).
+	Location *time.Location
 	// SecureCookies marks cookies Secure even on plain-HTTP requests, for a
 	// server behind a TLS-terminating proxy. Requests that arrive over TLS
 	// get Secure cookies anyway.
@@ -226,7 +228,7 @@ func (s *Server) Routes() []string {
 }
 
 // today is the date by the server's clock.
-func (s *Server) today() stakhanov.Date { return stakhanov.DateOf(s.now()) }
+func (s *Server) today() stakhanov.Date { return stakhanov.Today(s.now(), s.cfg.Location) }
 
 // serve dispatches to the mux, answering with an HTML page where the mux
 // would answer in plain text (404, 405).

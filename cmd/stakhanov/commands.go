@@ -178,7 +178,7 @@ func cmdImport(ctx context.Context, args []string, e *env) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: stakhanov import %s [flags] FILE", errUsage, kind)
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}
@@ -241,7 +241,7 @@ func cmdMigrate(ctx context.Context, args []string, e *env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func cmdUser(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}
@@ -320,7 +320,7 @@ func cmdToken(ctx context.Context, args []string, e *env) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: stakhanov token create [flags] USER", errUsage)
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,11 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata"
 
 	"github.com/stakhanov/stakhanov/ledger"
+	"github.com/stakhanov/stakhanov/sqlstore"
 )
 
 // Config is everything an operator can set. Each field has a default, an
@@ -37,6 +40,10 @@ type Config struct {
 	// the name of a key created for it. Empty means the key's name, or
 	// ledger.DefaultOrigin for a new key.
 	LedgerOrigin string
+	// TimeZone is the zone whose calendar says which day today is: no
+	// shift report may be dated after it, no decree signed before its
+	// date, no conferral presented before its ceremony's day.
+	TimeZone *time.Location
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
@@ -46,6 +53,7 @@ func DefaultConfig() Config {
 		Addr:         "127.0.0.1:8080",
 		MaxBodyBytes: 1 << 20,
 		LogLevel:     "info",
+		TimeZone:     time.UTC,
 	}
 }
 
@@ -79,12 +87,42 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 	if v := getenv("STAKHANOV_BASE_URL"); v != "" {
 		c.BaseURL = v
 	}
+	if v := getenv("STAKHANOV_TIME_ZONE"); v != "" {
+		loc, err := loadTimeZone(v)
+		if err != nil {
+			return c, fmt.Errorf("STAKHANOV_TIME_ZONE: %w", err)
+		}
+		c.TimeZone = loc
+	}
 	return c, nil
 }
 
-// dbFlag registers -db; serverFlags registers what the server needs.
+// dbFlag registers -db and -time-zone, what opening the store needs;
+// serverFlags registers what the server needs.
 func (c *Config) dbFlag(fs *flag.FlagSet) {
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file, or a postgres:// URL (env STAKHANOV_DB)")
+	fs.Func("time-zone", "IANA time zone whose calendar says which day today is (env STAKHANOV_TIME_ZONE; default UTC)", func(v string) error {
+		loc, err := loadTimeZone(v)
+		if err == nil {
+			c.TimeZone = loc
+		}
+		return err
+	})
+}
+
+// loadTimeZone loads an IANA zone such as Europe/Moscow; the zone database
+// is built into the binary (time/tzdata), so it needs none on the machine.
+func loadTimeZone(name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" || name == "Local" {
+		return nil, fmt.Errorf("%q is not a time zone: give an IANA name such as UTC or Europe/Moscow", name)
+	}
+	return loc, nil
+}
+
+// storeOptions configure the store from the configuration.
+func (c Config) storeOptions() []sqlstore.Option {
+	return []sqlstore.Option{sqlstore.WithLocation(c.TimeZone)}
 }
 
 func (c *Config) serverFlags(fs *flag.FlagSet) {

@@ -528,10 +528,12 @@ func testFailedImport(t *testing.T, bin, backend string) {
 	foreman := d.account(t, stakhanov.RoleForeman).Name
 	w := d.world
 	sizes := importSizes[backend]
-	// writeFile writes a valid reports file of n lines from a day on.
+	// writeFile writes a valid reports file of n lines from a day on, four
+	// shifts a day, so that even the largest ends in the past: no shift may
+	// be dated after today.
 	writeFile := func(name string, n int, from stakhanov.Date) (string, []byte) {
 		var csv bytes.Buffer
-		if err := csvimport.GenerateReports(&csv, n, []int64{w.Stakhanov}, w.Coal, from); err != nil {
+		if err := csvimport.GenerateReports(&csv, n, []int64{w.Stakhanov, w.Stakhanov, w.Stakhanov, w.Stakhanov}, w.Coal, from); err != nil {
 			t.Fatal(err)
 		}
 		path := filepath.Join(d.dir, name)
@@ -586,7 +588,7 @@ func testFailedImport(t *testing.T, bin, backend string) {
 	// once the transaction has spilled into the WAL (or nine tenths of the
 	// way through, if it does not).
 	t.Run("killed early", func(t *testing.T) {
-		file, text := writeFile("early.csv", sizes.early, stakhanov.NewDate(1940, 1, 1))
+		file, text := writeFile("early.csv", sizes.early, stakhanov.NewDate(1700, 1, 1))
 		size := int64(len(text))
 		base := d.written(t)
 		killImport(t, file, size, func(pos int64) bool {
@@ -605,7 +607,7 @@ func testFailedImport(t *testing.T, bin, backend string) {
 	t.Run("bad line", func(t *testing.T) {
 		// The last line but one is bad: every line before it is written in
 		// the transaction before the import gives up.
-		_, text := writeFile("good.csv", sizes.bad, stakhanov.NewDate(1940, 1, 1))
+		_, text := writeFile("good.csv", sizes.bad, stakhanov.NewDate(1700, 1, 1))
 		end := bytes.LastIndexByte(text[:len(text)-1], '\n') // start of the last line
 		prev := bytes.LastIndexByte(text[:end], '\n')        // of the last but one
 		fields := strings.Split(string(text[prev+1:end]), ",")
@@ -635,7 +637,7 @@ func testFailedImport(t *testing.T, bin, backend string) {
 	// PostgreSQL, the staged rows being moved into reports. If the import
 	// wins the race, all of it is there; else none.
 	t.Run("killed late", func(t *testing.T) {
-		file, text := writeFile("late.csv", sizes.late, stakhanov.NewDate(1940, 1, 1))
+		file, text := writeFile("late.csv", sizes.late, stakhanov.NewDate(1700, 1, 1))
 		size := int64(len(text))
 		base := d.written(t)
 		_, finished := killImport(t, file, size, func(pos int64) bool { return pos >= size && d.written(t) > base }, true)
@@ -653,7 +655,7 @@ func testFailedImport(t *testing.T, bin, backend string) {
 
 	t.Run("after", func(t *testing.T) {
 		// A file of days no other file has: all of it is new.
-		file, _ := writeFile("small.csv", 100, stakhanov.NewDate(1700, 1, 1))
+		file, _ := writeFile("small.csv", 100, stakhanov.NewDate(1600, 1, 1))
 		imp := startChild(t, bin, d.dir, "import", "reports", "-db", d.dsn, "-user", foreman, file)
 		if code := imp.wait(t, time.Minute); code != 0 {
 			t.Fatalf("import after the kills: exit code %d\n%s", code, logTail(imp.stderr.String()))

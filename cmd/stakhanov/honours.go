@@ -36,7 +36,7 @@ func cmdCandidates(ctx context.Context, args []string, e *env) error {
 	if *award == 0 || fs.NArg() != 0 {
 		return fmt.Errorf("%w: stakhanov candidates -award ID", errUsage)
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func cmdDecree(ctx context.Context, args []string, e *env) error {
 	if fs.NArg() != 1 || err != nil {
 		return fmt.Errorf("%w: stakhanov decree sign [flags] ID", errUsage)
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}

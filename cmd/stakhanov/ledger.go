@@ -92,7 +92,7 @@ is 1 if there is any.`, e)
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ checkpoint issued (checkpoints/SIZE) and the proof that the ledger grew from it
 	} else if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}

@@ -44,16 +44,16 @@ func NewMain() *Main {
 }
 
 // openStore opens the database the configuration names.
-func openStore(ctx context.Context, db string, now func() time.Time) (*sqlstore.DB, error) {
+func openStore(ctx context.Context, db string, now func() time.Time, opts ...sqlstore.Option) (*sqlstore.DB, error) {
 	if isPostgres(db) {
-		return postgres.Open(ctx, db, now)
+		return postgres.Open(ctx, db, now, opts...)
 	}
-	return sqlite.Open(ctx, db, now)
+	return sqlite.Open(ctx, db, now, opts...)
 }
 
 // OpenStore opens the database, applying migrations.
 func (m *Main) OpenStore(ctx context.Context) error {
-	s, err := openStore(ctx, m.Config.DB, m.Now)
+	s, err := openStore(ctx, m.Config.DB, m.Now, m.Config.storeOptions()...)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Ledger = ledger.NewLog(m.Store, key)
 	}
 	api := stakhttp.NewServer(stakhttp.Config{Ledger: m.Ledger, MaxBodyBytes: m.Config.MaxBodyBytes, Now: m.Now, Credentials: issuer}, m.Store, m.Logger)
-	site := web.NewServer(web.Config{Now: m.Now, SignInNote: m.SignInNote, Ledger: m.Ledger}, m.Store, m.Logger)
+	site := web.NewServer(web.Config{Now: m.Now, Location: m.Config.TimeZone, SignInNote: m.SignInNote, Ledger: m.Ledger}, m.Store, m.Logger)
 	// The JSON API answers /api/ and /healthz; the web interface the rest.
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.Handler())

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -78,6 +80,33 @@ func TestConfigFromEnvAndFlags(t *testing.T) {
 		return ""
 	})
 	if err == nil || !strings.Contains(err.Error(), "STAKHANOV_MAX_BODY_BYTES") {
+		t.Fatalf("bad env value: got %v, want an error naming the variable", err)
+	}
+}
+
+func TestConfigTimeZone(t *testing.T) {
+	if got := DefaultConfig().TimeZone; got != time.UTC {
+		t.Fatalf("default time zone: got %v, want UTC", got)
+	}
+	c, err := DefaultConfig().FromEnv(func(k string) string {
+		return map[string]string{"STAKHANOV_TIME_ZONE": "Europe/Moscow"}[k]
+	})
+	if err != nil || c.TimeZone.String() != "Europe/Moscow" {
+		t.Fatalf("time zone from env: got %v, %v", c.TimeZone, err)
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.dbFlag(fs)
+	if err := fs.Parse([]string{"-time-zone", "Asia/Vladivostok"}); err != nil || c.TimeZone.String() != "Asia/Vladivostok" {
+		t.Fatalf("-time-zone: got %v, %v; the flag wins over the environment", c.TimeZone, err)
+	}
+	if err := fs.Parse([]string{"-time-zone", "Mars/Olympus"}); err == nil {
+		t.Fatal("-time-zone Mars/Olympus: got no error")
+	}
+	_, err = DefaultConfig().FromEnv(func(k string) string {
+		return map[string]string{"STAKHANOV_TIME_ZONE": "Local"}[k]
+	})
+	if err == nil || !strings.Contains(err.Error(), "STAKHANOV_TIME_ZONE") {
 		t.Fatalf("bad env value: got %v, want an error naming the variable", err)
 	}
 }

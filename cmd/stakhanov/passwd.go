@@ -31,7 +31,7 @@ func cmdUserPasswd(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, c.DB, e.now)
+	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
 	if err != nil {
 		return err
 	}

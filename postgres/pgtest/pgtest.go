@@ -70,9 +70,9 @@ func Schema(t testing.TB) string {
 }
 
 // Open opens a store in a fresh schema, closed when the test ends.
-func Open(t testing.TB, now func() time.Time) *sqlstore.DB {
+func Open(t testing.TB, now func() time.Time, opts ...sqlstore.Option) *sqlstore.DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), Schema(t), now)
+	db, err := postgres.Open(context.Background(), Schema(t), now, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
