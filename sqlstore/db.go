@@ -78,6 +78,9 @@ func New(write, read *sql.DB, d Dialect, now func() time.Time, opts ...Option) *
 // Location is the time zone of the store's calendar.
 func (db *DB) Location() *time.Location { return db.loc }
 
+// today is the date by the clock in the store's time zone.
+func (db *DB) today() stakhanov.Date { return stakhanov.DateOf(db.now().In(db.loc)) }
+
 // Dialect returns the engine's dialect.
 func (db *DB) Dialect() Dialect { return db.dialect }
 

@@ -282,7 +282,7 @@ func (db *DB) evaluateCandidate(ctx context.Context, award *stakhanov.Award, sub
 	}
 	// The state holds the standing; flagged reports count in it only once
 	// verified.
-	c, ok, err := db.Candidacy(ctx, award.ID, sub, stakhanov.DateOf(db.now()))
+	c, ok, err := db.Candidacy(ctx, award.ID, sub, db.today())
 	if err != nil {
 		return nil, err
 	}

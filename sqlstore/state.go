@@ -827,7 +827,7 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, dates map[s
 	if err != nil {
 		return err
 	}
-	today := stakhanov.DateOf(r.db.now())
+	today := r.db.today()
 	if a.rule.Kind != stakhanov.RulePeriodTotal {
 		if !eligible {
 			return r.deleteCandidacy(a.id, s, "")
