@@ -2,6 +2,7 @@ package stakhanov
 
 import (
 	"context"
+	"fmt"
 	"sort"
 )
 
@@ -152,8 +153,16 @@ func SubjectName(ctx context.Context, s Store, sub Subject) (string, error) {
 // AllCandidates reads every page of an award's candidates from the state.
 func AllCandidates(ctx context.Context, s StateStore, awardID int64, today Date) ([]Candidate, error) {
 	cs, err := All(func(p Page) ([]Candidate, int, error) { return s.Candidates(ctx, awardID, today, p) })
-	if cs == nil && err == nil {
+	if err != nil {
+		return nil, err
+	}
+	if cs == nil {
 		cs = []Candidate{}
 	}
-	return cs, err
+	for i := range cs {
+		if err := cs[i].DecodeShifts(); err != nil {
+			return nil, fmt.Errorf("candidacy of %s: %w", cs[i].Subject, err)
+		}
+	}
+	return cs, nil
 }

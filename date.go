@@ -34,7 +34,7 @@ func ParseDate(s string) (Date, error) {
 }
 
 func (d Date) IsZero() bool          { return d.t.IsZero() }
-func (d Date) String() string        { return d.t.Format(dateLayout) }
+func (d Date) String() string        { return string(d.appendText(make([]byte, 0, 10))) }
 func (d Date) Time() time.Time       { return d.t }
 func (d Date) AddDays(n int) Date    { return Date{d.t.AddDate(0, 0, n)} }
 func (d Date) Before(o Date) bool    { return d.t.Before(o.t) }
@@ -109,4 +109,45 @@ func (d *Date) scanText(s string) error {
 	}
 	*d = v
 	return nil
+}
+
+// appendText writes the date as YYYY-MM-DD, as time.Format would, without
+// parsing a layout: pages and lists write thousands of dates.
+func (d Date) appendText(b []byte) []byte {
+	y, m, day := d.t.Date()
+	if y < 0 || y > 9999 {
+		return d.t.AppendFormat(b, dateLayout)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10))
+}
+
+// parseDigits reads a date written YYYY-MM-DD without time.Parse, or
+// reports false; the caller falls back to ParseDate for anything else.
+func parseDigits(s string) (Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	n := func(p string) (int, bool) {
+		v := 0
+		for i := 0; i < len(p); i++ {
+			c := p[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := n(s[:4])
+	m, ok2 := n(s[5:7])
+	d, ok3 := n(s[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return Date{}, false
+	}
+	date := NewDate(y, time.Month(m), d)
+	if date.t.Day() != d { // 2026-02-30 and the like
+		return Date{}, false
+	}
+	return date, true
 }

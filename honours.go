@@ -1,6 +1,7 @@
 package stakhanov
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -463,6 +464,10 @@ type Candidate struct {
 	Met        int             `json:"met"`
 	Considered int             `json:"considered"`
 	Shifts     []FulfilmentRow `json:"shifts"`
+	// ShiftsJSON is Shifts as the state keeps it, already JSON, when a
+	// list of candidates was read for the API (Store.Candidates), which
+	// writes it as it is; DecodeShifts fills Shifts from it.
+	ShiftsJSON []byte `json:"-"`
 }
 
 // Reasons a committee member may not vote on a nomination.
@@ -487,4 +492,13 @@ func (c Conflict) String() string {
 		return "the member recommended the candidate"
 	}
 	return fmt.Sprintf("the member belongs to the candidate's enterprise (unit %d)", c.Enterprise)
+}
+
+// DecodeShifts fills in Shifts from ShiftsJSON, if Shifts is not set.
+func (c *Candidate) DecodeShifts() error {
+	if c.Shifts != nil || c.ShiftsJSON == nil {
+		return nil
+	}
+	c.Shifts = []FulfilmentRow{}
+	return json.Unmarshal(c.ShiftsJSON, &c.Shifts)
 }

@@ -2,11 +2,9 @@ package stakhanov
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // The rolling fulfilment state: what every report, correction, verification
@@ -368,79 +366,20 @@ type SubjectGood struct {
 	GoodID  int64
 }
 
-// Evidence is how the state keeps the shifts that show a candidacy: a
-// compact text, one shift or period a line ("from to good shifts
-// without-norm produced accepted norm held percent"), because a page of a
-// hundred candidates with sixty shifts each is read at every request, and
-// JSON of it took most of the request's time.
-func EncodeEvidence(rows []FulfilmentRow) string {
-	var b []byte
-	for _, r := range rows {
-		b = append(b, r.Period...)
-		b = append(b, ' ')
-		b = append(b, r.From.String()...)
-		b = append(b, ' ')
-		b = append(b, r.To.String()...)
-		b = strconv.AppendInt(append(b, ' '), r.GoodID, 10)
-		b = strconv.AppendInt(append(b, ' '), int64(r.Shifts), 10)
-		b = strconv.AppendInt(append(b, ' '), int64(r.ShiftsWithoutNorm), 10)
-		for _, v := range []float64{r.Produced, r.Accepted, r.Norm, r.Held} {
-			b = strconv.AppendFloat(append(b, ' '), v, 'g', -1, 64)
+// EvidenceJSON writes the shifts that show a candidacy as the state keeps
+// them: the JSON the API answers with, so that a page of a hundred
+// candidates of sixty shifts each is written as it is read (decoding and
+// encoding it again took most of a request).
+func EvidenceJSON(rows []FulfilmentRow) []byte {
+	b := []byte{'['}
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, ',')
 		}
-		if r.Percent != nil {
-			b = strconv.AppendFloat(append(b, ' '), *r.Percent, 'g', -1, 64)
-		} else {
-			b = append(b, " -"...)
-		}
-		b = append(b, '\n')
+		rb, _ := r.MarshalJSON()
+		b = append(b, rb...)
 	}
-	return string(b)
-}
-
-// DecodeEvidence reads what EncodeEvidence wrote.
-func DecodeEvidence(s string) ([]FulfilmentRow, error) {
-	out := []FulfilmentRow{}
-	for line := range strings.Lines(s) {
-		f := strings.Fields(line)
-		if len(f) != 11 {
-			return nil, fmt.Errorf("evidence line %q: %d fields, want 11", line, len(f))
-		}
-		var r FulfilmentRow
-		var err error
-		r.Period = f[0]
-		if r.From, err = ParseDate(f[1]); err != nil {
-			return nil, err
-		}
-		if r.To, err = ParseDate(f[2]); err != nil {
-			return nil, err
-		}
-		if r.GoodID, err = strconv.ParseInt(f[3], 10, 64); err != nil {
-			return nil, err
-		}
-		var n int64
-		if n, err = strconv.ParseInt(f[4], 10, 64); err != nil {
-			return nil, err
-		}
-		r.Shifts = int(n)
-		if n, err = strconv.ParseInt(f[5], 10, 64); err != nil {
-			return nil, err
-		}
-		r.ShiftsWithoutNorm = int(n)
-		for i, p := range []*float64{&r.Produced, &r.Accepted, &r.Norm, &r.Held} {
-			if *p, err = strconv.ParseFloat(f[6+i], 64); err != nil {
-				return nil, err
-			}
-		}
-		if f[10] != "-" {
-			v, err := strconv.ParseFloat(f[10], 64)
-			if err != nil {
-				return nil, err
-			}
-			r.Percent = &v
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return append(b, ']')
 }
 
 // MarshalJSON writes a row as encoding/json would, without reflection:

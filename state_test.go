@@ -32,23 +32,39 @@ func TestFulfilmentRowJSON(t *testing.T) {
 	}
 }
 
-func TestEvidenceRoundTrip(t *testing.T) {
+func TestEvidenceJSON(t *testing.T) {
 	pct := 133.33333333333334
 	rows := []FulfilmentRow{
 		{Period: "2026-11-03/1", From: NewDate(2026, 11, 3), To: NewDate(2026, 11, 3), GoodID: 7, Shifts: 1, Produced: 9.1, Accepted: 8.5, Norm: 7, Percent: &pct},
 		{Period: "2026-11", From: NewDate(2026, 11, 1), To: NewDate(2026, 11, 30), GoodID: 2, Shifts: 20, ShiftsWithoutNorm: 2, Produced: 1e-9, Accepted: 0, Held: 3},
 	}
-	got, err := DecodeEvidence(EncodeEvidence(rows))
-	if err != nil {
+	c := Candidate{ShiftsJSON: EvidenceJSON(rows)}
+	if err := c.DecodeShifts(); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, rows) {
-		t.Errorf("got %+v, want %+v", got, rows)
+	if !reflect.DeepEqual(c.Shifts, rows) {
+		t.Errorf("got %+v, want %+v", c.Shifts, rows)
 	}
-	if got, err := DecodeEvidence(""); err != nil || len(got) != 0 || got == nil {
-		t.Errorf("empty evidence: got %v, %v; want an empty list", got, err)
+	if got := string(EvidenceJSON(nil)); got != "[]" {
+		t.Errorf("no shifts: got %s, want []", got)
 	}
-	if _, err := DecodeEvidence("2026-11 x\n"); err == nil {
-		t.Error("a damaged line was read without an error")
+}
+
+// TestDateText checks the fast date writing and reading against the time
+// package's.
+func TestDateText(t *testing.T) {
+	for d := NewDate(700, 1, 1); d.Year() < 2101; d = d.AddDays(37) {
+		want := d.Time().Format("2006-01-02")
+		if got := d.String(); got != want {
+			t.Fatalf("String: got %s, want %s", got, want)
+		}
+		if got, ok := parseDigits(want); !ok || got != d {
+			t.Fatalf("parseDigits(%s): got %v, %v", want, got, ok)
+		}
+	}
+	for _, bad := range []string{"2026-02-30", "2026-13-01", "2026-1-01", "20x6-01-01", "2026-00-10"} {
+		if _, ok := parseDigits(bad); ok {
+			t.Errorf("parseDigits(%q) took it", bad)
+		}
 	}
 }

@@ -88,6 +88,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	if err != nil {
 		return err
 	}
+	return writeRawJSON(w, status, b)
+}
+
+// writeRawJSON writes JSON already encoded.
+func writeRawJSON(w http.ResponseWriter, status int, b []byte) error {
 	b = append(b, '\n')
 	h := w.Header()
 	h.Set("Content-Type", "application/json")

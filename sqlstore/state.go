@@ -897,9 +897,9 @@ func (r *stateRun) deleteCandidacy(award int64, s stakhanov.Subject, period stri
 }
 
 func (r *stateRun) storeCandidacy(award int64, s stakhanov.Subject, enterprise int64, period string, met, considered int, evidence []stakhanov.FulfilmentRow, ok bool) error {
-	ev := ""
+	ev := "[]"
 	if ok {
-		ev = stakhanov.EncodeEvidence(evidence)
+		ev = string(stakhanov.EvidenceJSON(evidence))
 	}
 	_, err := r.q.exec(r.ctx, `INSERT INTO candidacy_state (award_id, subject_kind, subject_id, period, enterprise_id, qualifies, met, considered, evidence, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -344,9 +343,7 @@ func (db *DB) readCandidates(ctx context.Context, q querier, a *stakhanov.Award,
 	for _, x := range rows {
 		c := x.c
 		c.AwardID, c.Rule = a.ID, *a.Rules.Candidacy
-		if c.Shifts, err = stakhanov.DecodeEvidence(x.evidence); err != nil {
-			return nil, 0, fmt.Errorf("candidacy of %s for award %d: %w", c.Subject, a.ID, err)
-		}
+		c.ShiftsJSON = []byte(x.evidence)
 		if c.Subject.Kind == stakhanov.SubjectPerson {
 			people = append(people, c.Subject.ID)
 		}
@@ -411,7 +408,11 @@ func (db *DB) candidacy(ctx context.Context, q querier, awardID int64, s stakhan
 	if err := q.queryRow(ctx, "SELECT c.qualifies FROM candidacy_state c"+w.String()+" ORDER BY c.period DESC LIMIT 1", w.args...).Scan(&qualifies); err != nil {
 		return nil, false, err
 	}
-	return &cs[0], qualifies == 1, nil
+	c := &cs[0]
+	if err := c.DecodeShifts(); err != nil {
+		return nil, false, err
+	}
+	return c, qualifies == 1, nil
 }
 
 // buildBatch is how many subjects one transaction of a build takes: small

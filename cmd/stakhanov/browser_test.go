@@ -133,7 +133,7 @@ func signIn(base, name string) chromedp.Action[chromedp.Void] {
 		chromedp.Navigate(base+"/signin"),
 		chromedp.SetValue(chromedp.ID("f-name"), name),
 		chromedp.SetValue(chromedp.ID("f-password"), demo.Password(name)),
-		chromedp.Click(chromedp.ID("signin-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("signin-submit"))),
 		chromedp.WaitVisible(chromedp.ID("signed-in-as")),
 	)
 }
@@ -164,6 +164,33 @@ func choose(id string) chromedp.Action[chromedp.Void] {
 		_, err := chromedp.Evaluate[bool](`(() => { const s = document.getElementById(`+strconv.Quote(id)+`);
 			if (!s.value && s.options.length > 1) { s.selectedIndex = 1; } return !!s.value; })()`)(ctx, tg)
 		return chromedp.Void{}, err
+	}
+}
+
+// clickToPage clicks what leads to another page (a link, a form's
+// button) and waits until that page has loaded. Without it, the next step
+// may find what it waits for on the page being left, or run while that
+// page goes ("Inspected target navigated", "Cannot find context"), which
+// a busy machine makes likely. The page left is marked; the wait ends on
+// a complete page without the mark.
+func clickToPage(click chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.Evaluate[chromedp.Void](`window.stakhanovLeaving = true`)(ctx, tg); err != nil {
+			return chromedp.Void{}, err
+		}
+		if _, err := click(ctx, tg); err != nil {
+			return chromedp.Void{}, err
+		}
+		for {
+			_, err := chromedp.Poll[chromedp.Void](`window.stakhanovLeaving === undefined && document.readyState === "complete"`)(ctx, tg)
+			if err == nil || ctx.Err() != nil {
+				return chromedp.Void{}, err
+			}
+			// The page went while it was asked: ask the next one.
+			if msg := err.Error(); !strings.Contains(msg, "navigated") && !strings.Contains(msg, "context") {
+				return chromedp.Void{}, err
+			}
+		}
 	}
 }
 
@@ -200,7 +227,7 @@ func TestBrowserPublicRegistry(t *testing.T) {
 	do(t, ctx,
 		chromedp.Navigate(base+"/registry"),
 		chromedp.SetValue(chromedp.ID("f-q"), "Gergiev"),
-		chromedp.Click(chromedp.ID("registry-search")),
+		clickToPage(chromedp.Click(chromedp.ID("registry-search"))),
 		chromedp.WaitVisible(chromedp.ID("registry-results")),
 		screenshot(t, "registry"),
 	)
@@ -208,7 +235,7 @@ func TestBrowserPublicRegistry(t *testing.T) {
 		t.Fatalf("registry search for Gergiev: got %q", got)
 	}
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS("#registry-results tbody a")),
+		clickToPage(chromedp.Click(chromedp.CSS("#registry-results tbody a"))),
 		chromedp.WaitVisible(chromedp.ID("recipient-name")),
 		screenshot(t, "recipient"),
 	)
@@ -252,7 +279,7 @@ func TestBrowserForeman(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-produced"), "-5"),
 		chromedp.SetValue(chromedp.ID("f-accepted"), "3"),
 		chromedp.SetValue(chromedp.ID("f-minutes"), "360"),
-		chromedp.Click(chromedp.ID("report-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("report-submit"))),
 		chromedp.WaitVisible(chromedp.ID("f-produced-error")),
 		screenshot(t, "foreman-form-error"),
 	)
@@ -266,7 +293,7 @@ func TestBrowserForeman(t *testing.T) {
 	// unsaved.
 	do(t, ctx,
 		chromedp.SetValue(chromedp.ID("f-helpers_q"), "dyukanov"),
-		chromedp.Click(chromedp.ID("f-helpers-find")),
+		clickToPage(chromedp.Click(chromedp.ID("f-helpers-find"))),
 		chromedp.WaitVisible(chromedp.ID("f-helpers-found")),
 	)
 	if got := text(t, ctx, "#f-helpers-found"); !strings.Contains(got, "1 found") {
@@ -294,7 +321,7 @@ func TestBrowserPlanner(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-amount"), "8"),
 		chromedp.SetValue(chromedp.ID("f-effective_from"), "1936-01-01"),
 		chromedp.SetValue(chromedp.ID("f-reason"), "New pneumatic picks"),
-		chromedp.Click(chromedp.ID("norm-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("norm-submit"))),
 		chromedp.WaitVisible(chromedp.ID("norm-saved")),
 	)
 }
@@ -308,7 +335,7 @@ func TestBrowserNominator(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("nomination-form")),
 		choose("f-award"), choose("f-candidate"),
 		chromedp.SetValue(chromedp.ID("f-dossier"), "Forty years at the rostrum of the Mariinsky Theatre."),
-		chromedp.Click(chromedp.ID("nomination-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("nomination-submit"))),
 		chromedp.WaitVisible(chromedp.ID("nomination-filed")),
 	)
 	if got := text(t, ctx, "#nomination-state"); got == "" {
@@ -336,7 +363,7 @@ func TestBrowserCommittee(t *testing.T) {
 		screenshot(t, "committee-review"),
 		chromedp.SetValue(chromedp.ID("f-vote"), "approve"),
 		chromedp.SetValue(chromedp.ID("f-comment"), "Fifty of sixty shifts above 120 %, on accepted coal."),
-		chromedp.Click(chromedp.ID("vote-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("vote-submit"))),
 		chromedp.WaitVisible(chromedp.ID("vote-recorded")),
 	)
 	conflicted := browser(t)
@@ -363,10 +390,10 @@ func TestBrowserAuthority(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-date"), "2013-05-01"),
 		chromedp.SetValue(chromedp.ID("f-authority"), demo.AuthorityPresident),
 		checkAll("input[name=nomination]"),
-		chromedp.Click(chromedp.ID("decree-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("decree-submit"))),
 		chromedp.WaitVisible(chromedp.ID("decree-heading")),
 		screenshot(t, "decree"),
-		chromedp.Click(chromedp.ID("sign-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("sign-submit"))),
 		chromedp.WaitVisible(chromedp.ID("decree-signed")),
 	)
 	if got := text(t, ctx, "#decree-conferrals"); strings.Count(got, "Hero of Labour") != 5 {
@@ -387,9 +414,9 @@ func TestBrowserRegistrar(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-place"), demo.MayDayPlace),
 		chromedp.SetValue(chromedp.ID("f-presenter"), demo.MayDayPresenter),
 		checkAll("input[name=conferral]"),
-		chromedp.Click(chromedp.ID("ceremony-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("ceremony-submit"))),
 		chromedp.WaitVisible(chromedp.ID("ceremony-heading")),
-		chromedp.Click(chromedp.CSS("button[id^=present-]")),
+		clickToPage(chromedp.Click(chromedp.CSS("button[id^=present-]"))),
 		chromedp.WaitVisible(chromedp.ID("just-presented")),
 		screenshot(t, "ceremony"),
 	)
@@ -411,11 +438,11 @@ func TestBrowserVerifier(t *testing.T) {
 		t.Fatalf("queue row of the record: %q", got)
 	}
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS("#"+row+" th a")),
+		clickToPage(chromedp.Click(chromedp.CSS("#"+row+" th a"))),
 		chromedp.WaitVisible(chromedp.ID("verify-form")),
 		chromedp.SetValue(chromedp.ID("f-decision"), stakhanov.DecisionVerified),
 		chromedp.SetValue(chromedp.ID("f-note"), "Measured the workings with the timbering logs: 102 t cut by a team of three."),
-		chromedp.Click(chromedp.ID("verify-submit")),
+		clickToPage(chromedp.Click(chromedp.ID("verify-submit"))),
 		chromedp.WaitVisible(chromedp.ID("decision-recorded")),
 	)
 	if gone, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById(`+strconv.Quote(row)+`)`)); err != nil || !gone {
