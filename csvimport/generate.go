@@ -16,8 +16,8 @@ import (
 // person works one shift a day, on consecutive days; the shift number
 // (1 to 4) is staggered across people. Figures are plausible (6 to 10
 // produced, a little less accepted, 360 minutes). The file has no key
-// column: every line gets its DerivedKey, unique since no two lines share
-// a subject, date and shift.
+// column: each line is its own shift, no two lines sharing a subject, date
+// and shift.
 func GenerateReports(w io.Writer, n int, people []int64, goodID int64, start stakhanov.Date) error {
 	switch {
 	case n < 0:

@@ -504,3 +504,61 @@ func (db *DB) Credits(ctx context.Context, f stakhanov.CreditFilter) ([]stakhano
 	}
 	return out, rows.Err()
 }
+
+// FindDuplicateShifts reads the reports set aside (superseded by a report
+// that does not correct them), then their shifts' current reports and the
+// names to show. It reads the whole table: it is an operator's command.
+func (db *DB) FindDuplicateShifts(ctx context.Context) ([]*stakhanov.DuplicateShift, error) {
+	q := db.reader()
+	var aside []*stakhanov.Report
+	err := eachRow(ctx, q, "SELECT "+reportColumns+` FROM reports r WHERE r.superseded_by IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.id = r.superseded_by AND c.corrects_id = r.id)
+		ORDER BY r.superseded_by, r.id`, nil, func(rows *sql.Rows) error {
+		r, err := scanReport(rows)
+		aside = append(aside, r)
+		return err
+	})
+	if err != nil || len(aside) == 0 {
+		return nil, err
+	}
+	var out []*stakhanov.DuplicateShift
+	all := aside
+	for _, r := range aside {
+		if n := len(out); n == 0 || out[n-1].Current.ID != r.SupersededBy {
+			cur, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.id = ?", r.SupersededBy))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, &stakhanov.DuplicateShift{Current: cur, Reporters: map[int64]string{}})
+			all = append(all, cur)
+		}
+		d := out[len(out)-1]
+		d.SetAside = append(d.SetAside, r)
+	}
+	if err := loadTeams(ctx, q, all); err != nil {
+		return nil, err
+	}
+	for _, d := range out {
+		table := "people"
+		if d.Current.Subject.Kind == stakhanov.SubjectUnit {
+			table = "units"
+		}
+		d.Subject, d.Good = d.Current.Subject.String(), fmt.Sprintf("good %d", d.Current.GoodID)
+		var name string
+		if err := q.queryRow(ctx, `SELECT name FROM `+table+` WHERE id = ?`, d.Current.Subject.ID).Scan(&name); err == nil {
+			d.Subject = name
+		}
+		if err := q.queryRow(ctx, `SELECT name FROM goods WHERE id = ?`, d.Current.GoodID).Scan(&name); err == nil {
+			d.Good = name
+		}
+		for _, r := range append([]*stakhanov.Report{d.Current}, d.SetAside...) {
+			if r.ReporterID == 0 || d.Reporters[r.ReporterID] != "" {
+				continue
+			}
+			if err := q.queryRow(ctx, `SELECT name FROM users WHERE id = ?`, r.ReporterID).Scan(&name); err == nil {
+				d.Reporters[r.ReporterID] = name
+			}
+		}
+	}
+	return out, nil
+}

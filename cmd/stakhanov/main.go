@@ -44,6 +44,7 @@ func commands() []command {
 		{"serve", "serve the API on a database", cmdServe},
 		{"demo", "create a fresh demo database with the world of 1935 and 2013, and serve it", cmdDemo},
 		{"import", "import reports, norms or people from a CSV file", cmdImport},
+		{"reports", "list shifts that held duplicate reports (reports duplicates)", cmdReports},
 		{"candidates", "list who qualifies now for an award", cmdCandidates},
 		{"decree", "sign a drafted decree", cmdDecree},
 		{"credential", "verify a conferral's credential (a VC-JWT or a baked SVG)", cmdCredential},
