@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -522,7 +523,7 @@ func (db *DB) FindDuplicateShifts(ctx context.Context) ([]*stakhanov.DuplicateSh
 		return nil, err
 	}
 	var out []*stakhanov.DuplicateShift
-	all := aside
+	all := slices.Clone(aside)
 	for _, r := range aside {
 		if n := len(out); n == 0 || out[n-1].Current.ID != r.SupersededBy {
 			cur, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.id = ?", r.SupersededBy))
@@ -535,8 +536,12 @@ func (db *DB) FindDuplicateShifts(ctx context.Context) ([]*stakhanov.DuplicateSh
 		d := out[len(out)-1]
 		d.SetAside = append(d.SetAside, r)
 	}
-	if err := loadTeams(ctx, q, all); err != nil {
-		return nil, err
+	for len(all) > 0 {
+		chunk := all[:min(500, len(all))]
+		all = all[len(chunk):]
+		if err := loadTeams(ctx, q, chunk); err != nil {
+			return nil, err
+		}
 	}
 	for _, d := range out {
 		table := "people"

@@ -64,7 +64,11 @@ current report if one set aside was right.`, e)
 	for _, d := range dups {
 		cur := d.Current
 		fmt.Fprintf(e.stdout, "\n%s (%s), %s, %s, shift %d\n", d.Subject, cur.Subject, d.Good, cur.Date, cur.Shift)
-		fmt.Fprintf(e.stdout, "  current    %s\n", describeReport(cur, d.Reporters))
+		replaced := ""
+		if cur.SupersededBy != 0 {
+			replaced = fmt.Sprintf(", since replaced by report %d", cur.SupersededBy)
+		}
+		fmt.Fprintf(e.stdout, "  current    %s%s\n", describeReport(cur, d.Reporters), replaced)
 		for _, r := range d.SetAside {
 			fmt.Fprintf(e.stdout, "  set aside  %s\n", describeReport(r, d.Reporters))
 		}
