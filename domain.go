@@ -274,15 +274,23 @@ type Report struct {
 	Helpers   []Helper `json:"helpers,omitempty"`
 	Witnesses []int64  `json:"witnesses,omitempty"`
 	Note      string   `json:"note,omitempty"`
-	Key       string   `json:"key"`
-	Corrects  int64    `json:"corrects,omitempty"`
+	// Key is an optional client-chosen idempotency key: a replay under it
+	// answers with the report first written.
+	Key      string `json:"key,omitempty"`
+	Corrects int64  `json:"corrects,omitempty"`
 	// SubjectShare is the part of the output credited to the subject itself
 	// once helpers have their shares.
 	SubjectShare float64   `json:"subject_share"`
 	ReporterID   int64     `json:"reporter_id,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
-	// CorrectedBy is the report that replaces this one, if any.
+	// CorrectedBy is the correction that replaces this one, if any.
 	CorrectedBy int64 `json:"corrected_by,omitempty"`
+	// SupersededBy is the report that replaced this one, if any: its
+	// correction (CorrectedBy), or, for one of several reports of a shift
+	// written before a shift had one current report, the latest of them
+	// (this one is then a duplicate set aside). A report is current while
+	// SupersededBy is 0.
+	SupersededBy int64 `json:"superseded_by,omitempty"`
 	// Flags are the plausibility rules the report broke, with their
 	// figures; Review is flagged (awaiting verification), verified or
 	// rejected, or empty for a report with neither flag nor decision; and
@@ -325,8 +333,8 @@ func (r *Report) Validate() error {
 	if r.Accepted > r.Produced {
 		return FieldErrorf("accepted", "accepted (%s) is more than produced (%s)", FormatQuantity(r.Accepted), FormatQuantity(r.Produced))
 	}
-	if strings.TrimSpace(r.Key) == "" {
-		return FieldErrorf("key", "key is required: a client-chosen idempotency key")
+	if r.Key != "" && strings.TrimSpace(r.Key) == "" {
+		return FieldErrorf("key", "key is blank: leave it out or give an idempotency key")
 	}
 	if len(r.Key) > 200 {
 		return FieldErrorf("key", "key is longer than 200 characters")

@@ -22,6 +22,9 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// ReportID is the report a conflict is about (the current report of a
+	// shift, the holder of a key), for a client to link to it.
+	ReportID int64
 }
 
 func (e *Error) Error() string {
@@ -72,6 +75,15 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// ErrorReportID returns the report an application error is about, if any.
+func ErrorReportID(err error) int64 {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.ReportID
+	}
+	return 0
 }
 
 // LineError is one problem found on one line of an imported file.

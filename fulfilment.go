@@ -295,7 +295,7 @@ func ComputeReportFulfilment(ctx context.Context, s Store, r *Report) (*ReportFu
 	f := &ReportFulfilment{
 		ReportID: r.ID, Produced: r.Produced, Accepted: r.Accepted,
 		Team: len(r.Helpers) + 1, Credited: r.Accepted * r.SubjectShare,
-		Superseded: r.CorrectedBy != 0,
+		Superseded: r.SupersededBy != 0,
 	}
 	if len(norms) == 1 {
 		n := norms[0]

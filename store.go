@@ -38,11 +38,18 @@ type Store interface {
 	FindNeeds(ctx context.Context, f NeedFilter) ([]*Need, int, error)
 
 	// CreateReports writes a batch of reports atomically: all or none. A
-	// report whose key was already used for the same facts is not written
-	// again; created reports whether each one is new.
+	// shift has at most one current report: a second is a conflict naming
+	// it (Error.ReportID). A report whose key was already used for the
+	// same facts, or without a key the facts of its shift's current
+	// report, is not written again; created reports whether each one is
+	// new.
 	CreateReports(ctx context.Context, rs []*Report) (created []bool, err error)
 	FindReportByID(ctx context.Context, id int64) (*Report, error)
 	FindReports(ctx context.Context, f ReportFilter) ([]*Report, int, error)
+	// FindDuplicateShifts lists the shifts that held several current
+	// reports before a shift had one: each with the report left current
+	// and those set aside, in the order of the current reports' ids.
+	FindDuplicateShifts(ctx context.Context) ([]*DuplicateShift, error)
 
 	// Credits returns the output credited to the given subjects (after
 	// helpers' shares, corrections applied) from from to to, in date order.
@@ -137,6 +144,19 @@ type NeedFilter struct {
 	From   Date
 	To     Date
 	Page
+}
+
+// DuplicateShift is a shift that held several current reports before a
+// shift had one: the latest stayed current, the others were set aside
+// (superseded by it, though it does not correct them).
+type DuplicateShift struct {
+	Current  *Report
+	SetAside []*Report
+	// Subject and Good are names; Reporters are the names of the accounts
+	// that wrote the reports, by id.
+	Subject   string
+	Good      string
+	Reporters map[int64]string
 }
 
 // Report statuses for filtering.

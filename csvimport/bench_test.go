@@ -111,7 +111,7 @@ func BenchmarkImportReports(b *testing.B) {
 		}
 
 		// sqlite3's .import of the same rows.
-		theirs += loadWithSQLite3(b, sqlite3, dir, file, w.brigade.ID, n)
+		theirs += loadWithSQLite3(b, sqlite3, dir, file, w, n)
 	}
 	total := float64(n) * float64(b.N)
 	oursRate, theirRate := total/ours.Seconds(), total/theirs.Seconds()
@@ -128,46 +128,51 @@ func BenchmarkImportReports(b *testing.B) {
 		oursRate/theirRate, total/parse.Seconds(), peak>>20)
 }
 
-// reportsTable reads, from an engine's first migration, the statements
-// that make the reports table and its indexes, so that the loaders the
-// import is measured against write to the very table the store does.
-func reportsTable(b *testing.B, migration string) string {
-	body, err := os.ReadFile(migration)
+// sqliteReportsTable reads, from a store's database, the statements that
+// made its reports table and indexes, so that the loader the import is
+// measured against writes to the very table the store does.
+func sqliteReportsTable(b *testing.B, s *sqlstore.DB) string {
+	rows, err := s.WriteDB().Query(`SELECT sql FROM sqlite_master WHERE tbl_name = 'reports' AND sql IS NOT NULL ORDER BY type DESC`)
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer rows.Close()
 	var out []string
-	for _, stmt := range strings.Split(string(body), ";") {
-		stmt = strings.TrimSpace(stmt)
-		if strings.HasPrefix(stmt, "CREATE TABLE reports (") || strings.Contains(stmt, " ON reports (") {
-			out = append(out, stmt+";")
+	for rows.Next() {
+		var stmt string
+		if err := rows.Scan(&stmt); err != nil {
+			b.Fatal(err)
 		}
+		out = append(out, stmt+";")
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
 	}
 	if len(out) < 2 {
-		b.Fatalf("%s: no reports table and indexes found", migration)
+		b.Fatal("no reports table and indexes found in the store")
 	}
 	return strings.Join(out, "\n") + "\n"
 }
 
 // importColumns are the table's columns but id, which SQLite assigns as
-// the store lets it.
-const importColumns = "subject_kind, subject_id, unit_id, good_id, date, shift, minutes, produced, accepted, subject_share, note, idem_key, corrects_id, reporter_id, created_at"
+// the store lets it, and superseded_by, NULL for a new report.
+const importColumns = "subject_kind, subject_id, unit_id, enterprise_id, good_id, date, shift, minutes, produced, accepted, subject_share, note, idem_key, corrects_id, reporter_id, created_at"
 
 // loadWithSQLite3 writes the rows of file as the table's columns, creates
 // a database with the reports table, and times sqlite3 loading them.
-func loadWithSQLite3(b *testing.B, sqlite3, dir, file string, unit int64, n int) time.Duration {
+func loadWithSQLite3(b *testing.B, sqlite3, dir, file string, w *world, n int) time.Duration {
 	b.Helper()
 	rowsFile := filepath.Join(dir, "reports-table.csv")
-	writeTableRows(b, file, rowsFile, unit)
+	writeTableRows(b, file, rowsFile, w.brigade.ID, w.mine.ID)
 	db := filepath.Join(dir, "sqlite3.db")
-	shell(b, sqlite3, db, "PRAGMA journal_mode=WAL;\n"+reportsTable(b, filepath.Join("..", "sqlite", "migrations", "0001_foundation.sql")))
+	shell(b, sqlite3, db, "PRAGMA journal_mode=WAL;\n"+sqliteReportsTable(b, w.s))
 	// The same pragmas as the store's connection (sqlite/sqlite.go).
 	script := fmt.Sprintf(`PRAGMA synchronous=FULL;
 PRAGMA cache_size=-65536;
 CREATE TEMP TABLE staging AS SELECT %[1]s FROM main.reports WHERE 0;
 .import --csv --schema temp %[2]s staging
 INSERT INTO main.reports (%[1]s) SELECT %[3]s FROM temp.staging;
-`, importColumns, quote(rowsFile), strings.NewReplacer("corrects_id", "NULLIF(corrects_id, '')", "reporter_id", "NULLIF(reporter_id, '')").Replace(importColumns))
+`, importColumns, quote(rowsFile), strings.NewReplacer("idem_key", "NULLIF(idem_key, '')", "corrects_id", "NULLIF(corrects_id, '')", "reporter_id", "NULLIF(reporter_id, '')").Replace(importColumns))
 	start := time.Now()
 	shell(b, sqlite3, db, script)
 	took := time.Since(start)
@@ -181,8 +186,9 @@ INSERT INTO main.reports (%[1]s) SELECT %[3]s FROM temp.staging;
 
 // writeTableRows writes the rows of the reports file as the columns of the
 // reports table (importColumns), every value as the store writes it (unit,
-// subject share, key, creation time), corrects_id and reporter_id empty.
-func writeTableRows(b *testing.B, file, rowsFile string, unit int64) {
+// enterprise, subject share, key, creation time), corrects_id and
+// reporter_id empty.
+func writeTableRows(b *testing.B, file, rowsFile string, unit, enterprise int64) {
 	b.Helper()
 	created := time.Now().UTC().Format("2006-01-02 15:04:05.999999999-07:00") // as the Go driver writes a time
 	writeFile(b, rowsFile, func(out *bufio.Writer) error {
@@ -202,6 +208,8 @@ func writeTableRows(b *testing.B, file, rowsFile string, unit int64) {
 			line = strconv.AppendInt(line, r.Subject.ID, 10)
 			line = append(line, ',')
 			line = strconv.AppendInt(line, unit, 10)
+			line = append(line, ',')
+			line = strconv.AppendInt(line, enterprise, 10)
 			line = append(line, ',')
 			line = strconv.AppendInt(line, r.GoodID, 10)
 			line = append(line, ',')
@@ -356,7 +364,8 @@ func BenchmarkImportReportsPostgres(b *testing.B) {
 	for i := range b.N {
 		b.StopTimer()
 		dir := b.TempDir()
-		s, err := postgres.Open(context.Background(), pgtest.Schema(b), time.Now)
+		storeURL := pgtest.Schema(b)
+		s, err := postgres.Open(context.Background(), storeURL, time.Now)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -385,7 +394,11 @@ func BenchmarkImportReportsPostgres(b *testing.B) {
 			b.Logf("stakhanov: %d reports imported in %v", n, ours.Round(time.Millisecond))
 		}
 
-		theirs += loadWithPsql(b, psql, base, dir, file, w.brigade.ID, n)
+		su, err := url.Parse(storeURL)
+		if err != nil {
+			b.Fatal(err)
+		}
+		theirs += loadWithPsql(b, psql, base, su.Query().Get("search_path"), dir, file, w, n)
 	}
 	total := float64(n) * float64(b.N)
 	oursRate, theirRate := total/ours.Seconds(), total/theirs.Seconds()
@@ -402,10 +415,10 @@ func BenchmarkImportReportsPostgres(b *testing.B) {
 
 // loadWithPsql writes the rows of file as the table's columns, creates the
 // reports table in a fresh schema, and times psql's \copy loading them.
-func loadWithPsql(b *testing.B, psql, base, dir, file string, unit int64, n int) time.Duration {
+func loadWithPsql(b *testing.B, psql, base, storeSchema, dir, file string, w *world, n int) time.Duration {
 	b.Helper()
 	rowsFile := filepath.Join(dir, "reports-table.csv")
-	writeTableRows(b, file, rowsFile, unit)
+	writeTableRows(b, file, rowsFile, w.brigade.ID, w.mine.ID)
 	u, err := url.Parse(pgtest.Schema(b))
 	if err != nil {
 		b.Fatal(err)
@@ -416,7 +429,12 @@ func loadWithPsql(b *testing.B, psql, base, dir, file string, unit int64, n int)
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(reportsTable(b, filepath.Join("..", "postgres", "migrations", "0001_foundation.sql"))); err != nil {
+	// The store's reports table: columns, identity, indexes and
+	// constraints (LIKE copies all but foreign keys, added after).
+	if _, err := db.Exec(`CREATE TABLE reports (LIKE ` + storeSchema + `.reports INCLUDING ALL)`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Exec(`ALTER TABLE reports ADD FOREIGN KEY (corrects_id) REFERENCES reports (id)`); err != nil {
 		b.Fatal(err)
 	}
 	copyCmd := fmt.Sprintf(`\copy %s.reports (%s) FROM '%s' WITH (FORMAT csv, FORCE_NOT_NULL (note))`,

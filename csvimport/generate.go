@@ -20,9 +20,9 @@ type Worker struct {
 // benchmarks, tests and `stakhanov gen`. Line i is a shift of worker
 // i % len(Workers) on Day(i / len(Workers)): each worker works one shift a
 // day, day after day, in the order of Workers. The shift number (1 to 4)
-// is staggered across workers. The file has no key column: every line gets
-// its DerivedKey, unique since no two lines share a subject, date and
-// shift. The file is written as it is generated: memory does not grow with
+// is staggered across workers. The file has no key column: each line is
+// its own shift, no two lines sharing a subject, date and shift. The file
+// is written as it is generated: memory does not grow with
 // Lines.
 type Shifts struct {
 	Workers []Worker

@@ -105,7 +105,6 @@ func TestReportValues(t *testing.T) {
 		{Subject: stakhanov.UnitSubject(4), GoodID: 3, Date: stakhanov.NewDate(1935, 9, 1), Shift: 4, Produced: 7.25, Accepted: 7,
 			Helpers: []stakhanov.Helper{{PersonID: 13, Share: share(0.25)}, {PersonID: 14, Share: share(0.125)}}},
 	}
-	want[1].Key = csvimport.DerivedKey(want[1])
 	for i, r := range rows {
 		if r.Line != i+2 || !reflect.DeepEqual(r.Value, want[i]) {
 			t.Fatalf("line %d: got %d %+v, want %+v", i+2, r.Line, r.Value, want[i])
@@ -262,27 +261,15 @@ func TestStreams(t *testing.T) {
 	}
 }
 
-func TestDerivedKey(t *testing.T) {
+// A line without a key has none: the store recognises it by its shift.
+func TestNoKeyMadeUp(t *testing.T) {
 	rows := reports("subject,good,date,shift,produced,accepted,key,corrects\n" +
 		"person:12,3,1935-08-31,1,8,7,,\n" +
-		"person:012,03,1935-08-31,1,9,9,,\n" + // same shift, other figures, other spelling
-		"person:12,3,1935-08-31,2,8,7,,\n" + // another shift
-		"person:12,3,1935-09-01,1,8,7,,\n" + // another day
-		"unit:12,3,1935-08-31,1,8,7,,\n" + // another subject
-		"person:12,4,1935-08-31,1,8,7,,\n" + // another good
-		"person:12,3,1935-08-31,1,8,7,,40\n" + // a correction
+		"person:12,3,1935-08-31,1,8,7,,40\n" +
 		"person:12,3,1935-08-31,1,8,7,given,\n")
 	wantErrors(t, fields(rows))
-	keys := map[string]int{}
-	for _, r := range rows {
-		keys[r.Value.Key] = r.Line
-	}
-	if len(keys) != 7 || rows[0].Value.Key != rows[1].Value.Key || rows[7].Value.Key != "given" {
-		t.Fatalf("keys: got %v", keys)
-	}
-	// The key is stable: the same, whatever the run or the machine.
-	if k := rows[0].Value.Key; k != "csv:2ce4e56e297c55f5ee6ea057f9723ea7" {
-		t.Fatalf("derived key: got %q", k)
+	if rows[0].Value.Key != "" || rows[1].Value.Key != "" || rows[2].Value.Key != "given" {
+		t.Fatalf("keys: got %q, %q, %q; want none, none, given", rows[0].Value.Key, rows[1].Value.Key, rows[2].Value.Key)
 	}
 }
 

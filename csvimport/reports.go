@@ -1,8 +1,6 @@
 package csvimport
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"iter"
 	"strconv"
@@ -52,7 +50,8 @@ var reportsKind = newKind(ReportsHeader, "subject", "good", "date", "shift", "pr
 //	witnesses  person ids separated by ';'
 //	minutes    length of the shift in minutes
 //	note       free text
-//	key        idempotency key; when empty, DerivedKey's
+//	key        optional idempotency key, unique across all reports; a
+//	           line without one is recognised by its shift
 //	corrects   id of the report this one corrects
 //
 // Only the first six columns must be in the header; an empty value in an
@@ -79,9 +78,6 @@ func parseReport(l *line) *stakhanov.Report {
 	}
 	if v := l.value(rWitnesses); v != "" {
 		rep.Witnesses = parseIDs(l, rWitnesses, v)
-	}
-	if rep.Key == "" && len(l.errs) == 0 {
-		rep.Key = DerivedKey(rep)
 	}
 	return rep
 }
@@ -131,33 +127,4 @@ func parseIDs(l *line, c int, v string) []int64 {
 		ids = append(ids, n)
 	}
 	return ids
-}
-
-// DerivedKey is the idempotency key of a report read from a line with no
-// key: "csv:" and 32 hex digits of a SHA-256 over its subject, good, date
-// and shift (and the report it corrects, if any). Importing the same file
-// again thus adds nothing, and a second line for the same subject, good
-// and shift with other figures is refused by the store as a conflict.
-// Values are hashed in their canonical form, so "person:012" and
-// "person:12" give the same key.
-func DerivedKey(r *stakhanov.Report) string {
-	var buf [128]byte
-	b := append(buf[:0], r.Subject.Kind...)
-	b = append(b, ':')
-	b = strconv.AppendInt(b, r.Subject.ID, 10)
-	b = append(b, '|')
-	b = strconv.AppendInt(b, r.GoodID, 10)
-	b = append(b, '|')
-	b = r.Date.Time().AppendFormat(b, "2006-01-02")
-	b = append(b, '|')
-	b = strconv.AppendInt(b, int64(r.Shift), 10)
-	if r.Corrects != 0 {
-		b = append(b, "|corrects:"...)
-		b = strconv.AppendInt(b, r.Corrects, 10)
-	}
-	sum := sha256.Sum256(b)
-	var out [4 + 32]byte
-	copy(out[:], "csv:")
-	hex.Encode(out[4:], sum[:16])
-	return string(out[:])
 }

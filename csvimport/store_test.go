@@ -179,15 +179,15 @@ person:%[1]d,%[5]d,1935-09-01,1,14,13,%[2]d:0.25;%[3]d:0.25,,360,,mine-42
 	if first == nil || second == nil {
 		t.Fatalf("reports: got %+v", rs)
 	}
-	if first.Note != "the record, with two timberers" || first.Minutes != 345 || !strings.HasPrefix(first.Key, "csv:") {
+	if first.Note != "the record, with two timberers" || first.Minutes != 345 || first.Key != "" {
 		t.Fatalf("first report: got %+v", first)
 	}
 	if second.Key != "mine-42" {
 		t.Fatalf("second report's key: got %q, want the file's", second.Key)
 	}
 
-	// A correction names the report it corrects; its derived key differs
-	// from the original's although subject, good, date and shift agree.
+	// A correction names the report it corrects and replaces it as the
+	// shift's current report; the same line again is already present.
 	fix := fmt.Sprintf("subject,good,date,shift,produced,accepted,corrects\nperson:%d,%d,1935-08-31,1,100,98,%d\n", p[0], w.coal.ID, first.ID)
 	res, err = w.s.ImportReports(system, csvimport.Reports(strings.NewReader(fix)))
 	must(t, err)
@@ -201,13 +201,21 @@ person:%[1]d,%[5]d,1935-09-01,1,14,13,%[2]d:0.25;%[3]d:0.25,,360,,mine-42
 	}
 
 	// Another line for a shift already reported, with other figures, is a
-	// conflict on the derived key; so are two such lines in one file.
+	// conflict naming the shift's current report (the correction); so are
+	// two lines for one shift in one file, naming the first.
 	again := fmt.Sprintf("subject,good,date,shift,produced,accepted\nperson:%d,%d,1935-08-31,1,120,120\n", p[0], w.coal.ID)
 	_, err = w.s.ImportReports(system, csvimport.Reports(strings.NewReader(again)))
-	wantLines(t, err, stakhanov.LineError{Line: 2, Field: "key"})
+	wantLines(t, err, stakhanov.LineError{Line: 2, Field: "shift"})
+	var ie *stakhanov.ImportError
+	if errors.As(err, &ie); !strings.Contains(ie.Lines[0].Message, fmt.Sprintf("report %d", first.ID+2)) {
+		t.Fatalf("a shift held: got %q, want the correction, report %d, named", ie.Lines[0].Message, first.ID+2)
+	}
 	twice := fmt.Sprintf("subject,good,date,shift,produced,accepted\nperson:%[1]d,%[2]d,1935-10-01,2,7,7\nperson:%[1]d,%[2]d,1935-10-01,2,8,8\n", p[0], w.coal.ID)
 	_, err = w.s.ImportReports(system, csvimport.Reports(strings.NewReader(twice)))
-	wantLines(t, err, stakhanov.LineError{Line: 3, Field: "key"})
+	wantLines(t, err, stakhanov.LineError{Line: 3, Field: "shift"})
+	if errors.As(err, &ie); !strings.Contains(ie.Lines[0].Message, "line 2") {
+		t.Fatalf("a shift twice: got %q, want line 2 named", ie.Lines[0].Message)
+	}
 
 	// Lines the parser refuses and lines the store refuses are listed
 	// together, in order.

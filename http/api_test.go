@@ -266,6 +266,56 @@ func TestReportReplay(t *testing.T) {
 	})
 }
 
+// A second report for a shift: 409, naming the current report in the
+// message and in error.report; without a key, the same figures are a
+// replay.
+func TestSecondReportForShift(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		var first reportResult
+		body := report(w, w.miner, "1935-08-30", 1, 8, "")
+		delete(body, "key")
+		e.call("POST", "/api/v1/reports", body, http.StatusCreated, &first)
+		id := first.Report.ID
+		for _, key := range []string{"", "another-entry"} {
+			second := report(w, w.miner, "1935-08-30", 1, 7.33, key)
+			if key == "" {
+				delete(second, "key")
+			}
+			got := e.do("POST", "/api/v1/reports", e.admin, second).wantError(t, http.StatusConflict, stakhanov.ECONFLICT, "shift")
+			if got.Error.Report != id || !strings.Contains(got.Error.Message, fmt.Sprintf("report %d", id)) ||
+				!strings.Contains(got.Error.Message, "Alexei Stakhanov") || !strings.Contains(got.Error.Message, fmt.Sprintf(`"corrects": %d`, id)) {
+				t.Fatalf("second report: got %+v, want report %d named, with how to correct it", got.Error, id)
+			}
+		}
+		var replay reportResult
+		e.call("POST", "/api/v1/reports", body, http.StatusOK, &replay)
+		if replay.Created == nil || *replay.Created || replay.Report.ID != id {
+			t.Fatalf("replay without a key: got created %v, id %d, want the first, %d", replay.Created, replay.Report.ID, id)
+		}
+		// A correction replaces it; correcting it again names the correction.
+		fix := report(w, w.miner, "1935-08-30", 1, 7.33, "")
+		fix["corrects"] = id
+		var fixed reportResult
+		e.call("POST", "/api/v1/reports", fix, http.StatusCreated, &fixed)
+		got := e.do("POST", "/api/v1/reports", e.admin, map[string]any{"subject": subject(w.miner), "good_id": w.coal.ID,
+			"date": "1935-08-30", "shift": 1, "produced": 6, "accepted": 6, "corrects": id}).wantError(t, http.StatusConflict, stakhanov.ECONFLICT, "corrects")
+		if got.Error.Report != fixed.Report.ID {
+			t.Fatalf("correction of a corrected report: got %+v, want report %d named", got.Error, fixed.Report.ID)
+		}
+		var old reportResult
+		e.call("GET", fmt.Sprintf("/api/v1/reports/%d", id), nil, http.StatusOK, &old)
+		if old.Report.SupersededBy != fixed.Report.ID || old.Report.CorrectedBy != fixed.Report.ID {
+			t.Fatalf("corrected report: got %+v", old.Report)
+		}
+		// A batch with one shift twice is refused whole.
+		e.do("POST", "/api/v1/reports", e.admin, map[string]any{"reports": []any{
+			report(w, w.miner, "1935-09-01", 1, 8, "a"),
+			report(w, w.miner, "1935-09-01", 1, 8, "b"),
+		}}).wantError(t, http.StatusConflict, stakhanov.ECONFLICT, "reports[1].shift")
+	})
+}
+
 func TestReportBatch(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, e *env) {
 		w := e.world()

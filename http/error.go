@@ -46,6 +46,9 @@ type errorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Report is the report a conflict is about: the shift's current
+	// report, or the holder of a key.
+	Report int64 `json:"report,omitempty"`
 	// Lines and Truncated describe a refused import, line by line.
 	Lines     []stakhanov.LineError `json:"lines,omitempty"`
 	Truncated int                   `json:"truncated,omitempty"`
@@ -60,7 +63,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &ie) {
 		body.Error = errorDetail{Code: stakhanov.EINVALID, Message: ie.Error(), Lines: ie.Lines, Truncated: ie.Truncated}
 	} else {
-		body.Error = errorDetail{Code: stakhanov.ErrorCode(err), Message: stakhanov.ErrorMessage(err), Field: stakhanov.ErrorField(err)}
+		body.Error = errorDetail{Code: stakhanov.ErrorCode(err), Message: stakhanov.ErrorMessage(err), Field: stakhanov.ErrorField(err),
+			Report: stakhanov.ErrorReportID(err)}
 	}
 	status := errorStatus(body.Error.Code)
 	if status == http.StatusInternalServerError {

@@ -169,6 +169,7 @@ type apiError struct {
 		Code    string                `json:"code"`
 		Message string                `json:"message"`
 		Field   string                `json:"field"`
+		Report  int64                 `json:"report"`
 		Lines   []stakhanov.LineError `json:"lines"`
 	} `json:"error"`
 }

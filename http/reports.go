@@ -49,8 +49,8 @@ type reportView struct {
 // reportResult answers POST /reports with one report.
 type reportResult struct {
 	reportView
-	// Created is false when the report replays one already written under
-	// the same key.
+	// Created is false when the report replays one already written (under
+	// the same key, or, without one, for the same shift).
 	Created bool `json:"created"`
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,13 +60,16 @@ func newBatchWorld(t *testing.T, s *sqlstore.DB) *batchWorld {
 }
 
 // reports returns n reports of the first person on consecutive days, keys
-// prefix-0 to prefix-(n-1).
+// prefix-0 to prefix-(n-1) (none if prefix is empty).
 func (w *batchWorld) reports(n int, prefix string) []*stakhanov.Report {
 	var rs []*stakhanov.Report
 	start := stakhanov.NewDate(1935, time.January, 1)
 	for i := range n {
 		rs = append(rs, &stakhanov.Report{Subject: stakhanov.PersonSubject(w.people[0]), GoodID: w.good, Date: start.AddDays(i),
-			Shift: 1, Produced: 8, Accepted: 7.5, Key: fmt.Sprint(prefix, "-", i)})
+			Shift: 1, Produced: 8, Accepted: 7.5})
+		if prefix != "" {
+			rs[i].Key = fmt.Sprint(prefix, "-", i)
+		}
 	}
 	return rs
 }
@@ -122,21 +126,31 @@ func testImportBatch(t *testing.T, open func(*testing.T) *sqlstore.DB) {
 	t.Run("duplicates in the file", func(t *testing.T) {
 		s := open(t)
 		w := newBatchWorld(t, s)
-		rs := w.reports(600, "dup")
+		rs := w.reports(600, "")
 		same := *rs[5]
-		rs = append(rs, &same)                                                        // the same again, in another batch
+		rs = append(rs, &same)                                                        // the same shift again, in another batch
 		rs = append(rs[:10], append([]*stakhanov.Report{ptr(*rs[9])}, rs[10:]...)...) // and in the same batch
-		res, err := s.ImportReports(system, lines(rs...))
-		wantResult(t, "import", res, err, 600, 2)
-		other := w.reports(600, "dup2")
-		changed := *other[300]
-		changed.Produced = 9
-		other = append(other, &changed)
-		_, err = s.ImportReports(system, lines(other...))
-		wantLines(t, "a key twice with other figures", err, stakhanov.LineError{Line: 602, Field: "key"})
-		if n := count(t, s); n != 600 {
-			t.Fatalf("reports: got %d, want 600", n)
+		rs[10].Produced = 9
+		_, err := s.ImportReports(system, lines(rs...))
+		wantLines(t, "a shift twice", err, stakhanov.LineError{Line: 12, Field: "shift"}, stakhanov.LineError{Line: 603, Field: "shift"})
+		var e *stakhanov.ImportError
+		errors.As(err, &e)
+		if !strings.Contains(e.Lines[0].Message, "line 11") || !strings.Contains(e.Lines[1].Message, "line 7") {
+			t.Fatalf("a shift twice: got %+v, want lines 11 and 7 named", e.Lines)
 		}
+		if n := count(t, s); n != 0 {
+			t.Fatalf("reports: got %d, want 0", n)
+		}
+		keyed := w.reports(600, "dup")
+		changed := *keyed[300]
+		changed.Date = changed.Date.AddDays(1000)
+		keyed = append(keyed, &changed)
+		_, err = s.ImportReports(system, lines(keyed...))
+		wantLines(t, "a key twice", err, stakhanov.LineError{Line: 602, Field: "key"})
+		res, err := s.ImportReports(system, lines(keyed[:600]...))
+		wantResult(t, "import", res, err, 600, 0)
+		res, err = s.ImportReports(system, lines(w.reports(600, "")...))
+		wantResult(t, "the same shifts without keys", res, err, 0, 600)
 	})
 	t.Run("some held before", func(t *testing.T) {
 		s := open(t)
@@ -199,7 +213,7 @@ func testImportBatch(t *testing.T, open func(*testing.T) *sqlstore.DB) {
 		rs := w.reports(300, "orig")
 		res, err := s.ImportReports(system, lines(rs...))
 		wantResult(t, "originals", res, err, 300, 0)
-		fixes := w.reports(300, "next")
+		fixes := w.reports(600, "next")[300:]
 		held, _, err := s.FindReports(context.Background(), stakhanov.ReportFilter{Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
 		must(t, err)
 		var id int64
@@ -219,7 +233,7 @@ func testImportBatch(t *testing.T, open func(*testing.T) *sqlstore.DB) {
 		taken.Key = "fix-7-again"
 		missing := fix
 		missing.Key, missing.Corrects = "fix-missing", 999999
-		_, err = s.ImportReports(system, lines(append(w.reports(20, "more"), &taken, &missing)...))
+		_, err = s.ImportReports(system, lines(append(w.reports(1020, "more")[1000:], &taken, &missing)...))
 		wantLines(t, "corrections refused", err, stakhanov.LineError{Line: 22, Field: "corrects"}, stakhanov.LineError{Line: 23, Field: "corrects"})
 		if n := count(t, s); n != 601 {
 			t.Fatalf("reports: got %d, want 601", n)

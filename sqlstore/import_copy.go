@@ -26,12 +26,20 @@ type Copier interface {
 // drawn from the reports' own sequence as each row arrives, so that every
 // staged line has the id it will have in reports, and the rows written are
 // known exactly, whatever their keys.
-var stagingColumns = []string{"line", "subject_kind", "subject_id", "unit_id", "good_id", "date", "shift", "minutes",
+var stagingColumns = []string{"line", "subject_kind", "subject_id", "unit_id", "enterprise_id", "good_id", "date", "shift", "minutes",
 	"produced", "accepted", "subject_share", "note", "idem_key", "corrects_id", "helper_ids", "helper_shares", "witness_ids"}
 
 // copiedColumns are the columns of reports written from import_reports.
-const copiedColumns = `subject_kind, subject_id, unit_id, good_id, date, shift, minutes, produced, accepted,
+const copiedColumns = `subject_kind, subject_id, unit_id, enterprise_id, good_id, date, shift, minutes, produced, accepted,
 	subject_share, note, idem_key, corrects_id`
+
+// sameShift joins a staged line s to the current report r of its shift.
+const sameShift = `r.subject_kind = s.subject_kind AND r.subject_id = s.subject_id AND r.good_id = s.good_id
+	AND r.date = s.date AND r.shift = s.shift AND r.enterprise_id = s.enterprise_id AND r.superseded_by IS NULL`
+
+// takenCorrection selects the staged corrections of a report that
+// something else superseded (t, the report corrected).
+const takenCorrection = `EXISTS (SELECT 1 FROM reports t WHERE t.id = s.corrects_id AND t.superseded_by IS NOT NULL AND t.superseded_by <> s.id)`
 
 // importReportsCopy is ImportReports on PostgreSQL, on one connection in
 // one transaction:
@@ -40,19 +48,25 @@ const copiedColumns = `subject_kind, subject_id, unit_id, good_id, date, shift, 
 //     good ones are streamed with COPY into a temporary table, import_reports (the
 //     helpers and witnesses of a line as arrays);
 //  2. the lines correcting a report that does not exist are found with one
-//     query;
-//  3. if no line is bad, one INSERT ... SELECT ... ON CONFLICT DO NOTHING
-//     moves the staged rows into reports, in line order (the first of two
-//     lines with one key is the one written), and one INSERT ... SELECT
-//     each writes the helpers and witnesses of the rows written;
+//     query; if any line has a key, the lines whose key a report holds are
+//     compared with it (same figures: existing) and unstaged; the reports
+//     corrected are taken out of the current ones (superseded by the
+//     staged id of their correction) with one UPDATE, and the corrections
+//     of a report superseded already are compared with their shift's
+//     current report (a replay) or refused, and unstaged;
+//  3. if no line is bad, one INSERT ... SELECT moves the staged rows into
+//     reports, in line order (the first of two lines for one shift is the
+//     one written), and one INSERT ... SELECT each writes the keys, helpers
+//     and witnesses of the rows written;
 //  4. the lines not written are compared, read through a cursor, with the
-//     reports holding their keys (if no line is bad, only when fewer rows
-//     were written than staged); a line whose key no report holds was not
-//     written because the report it corrects was corrected already;
+//     current reports of their shifts (only when fewer rows were written
+//     than staged, or once a line is bad): a report staged by another
+//     line is a shift on two lines, the same figures an existing report,
+//     other figures an error;
 //  5. the plausibility rules judge what was written (judgeImported).
 //
 // If any line is bad, nothing is written and the transaction is rolled
-// back, but every line is still checked, including its key.
+// back, but every line is still checked against the database.
 func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportChecker, rows iter.Seq[stakhanov.ImportRow[stakhanov.Report]]) (stakhanov.ImportResult, error) {
 	var res stakhanov.ImportResult
 	conn, err := db.write.Conn(ctx)
@@ -82,6 +96,7 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		subject_kind  TEXT NOT NULL,
 		subject_id    BIGINT NOT NULL,
 		unit_id       BIGINT NOT NULL,
+		enterprise_id BIGINT NOT NULL,
 		good_id       BIGINT NOT NULL,
 		date          DATE NOT NULL,
 		shift         BIGINT NOT NULL,
@@ -90,7 +105,7 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		accepted      DOUBLE PRECISION NOT NULL,
 		subject_share DOUBLE PRECISION NOT NULL,
 		note          TEXT NOT NULL,
-		idem_key      TEXT NOT NULL,
+		idem_key      TEXT,
 		corrects_id   BIGINT,
 		helper_ids    BIGINT[],
 		helper_shares DOUBLE PRECISION[],
@@ -102,7 +117,7 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 	// 1. Check and stage.
 	bad := &lineErrors{}
 	judge := &importJudge{}
-	var corrections, teams bool
+	var corrections, teams, keyed bool
 	lines, stop := checkAhead(rows, chk)
 	defer stop()
 	var chunk []checkedLine
@@ -152,10 +167,14 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 				witnesses = r.Witnesses
 			}
 			teams = teams || len(r.Helpers) > 0 || len(r.Witnesses) > 0
-			vals[0], vals[1], vals[2], vals[3], vals[4] = int64(row.Line), r.Subject.Kind, r.Subject.ID, unit, r.GoodID
-			vals[5], vals[6], vals[7], vals[8], vals[9] = r.Date.Time(), int64(r.Shift), int64(r.Minutes), r.Produced, r.Accepted
-			vals[10], vals[11], vals[12], vals[13] = r.SubjectShare, r.Note, r.Key, corrects
-			vals[14], vals[15], vals[16] = helperIDs, helperShares, witnesses
+			var key any
+			if r.Key != "" {
+				keyed, key = true, r.Key
+			}
+			vals[0], vals[1], vals[2], vals[3], vals[4] = int64(row.Line), r.Subject.Kind, r.Subject.ID, unit, chk.dir.enterprise[unit]
+			vals[5], vals[6], vals[7], vals[8], vals[9] = r.GoodID, r.Date.Time(), int64(r.Shift), int64(r.Minutes), r.Produced
+			vals[10], vals[11], vals[12], vals[13] = r.Accepted, r.SubjectShare, r.Note, key
+			vals[14], vals[15], vals[16], vals[17] = corrects, helperIDs, helperShares, witnesses
 			return vals, nil
 		}
 	})
@@ -183,6 +202,88 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		if err != nil {
 			return stakhanov.ImportResult{}, err
 		}
+		res, err := q.exec(ctx, `DELETE FROM import_reports s
+			WHERE s.corrects_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = s.corrects_id)`)
+		if err != nil {
+			return stakhanov.ImportResult{}, err
+		}
+		d, _ := res.RowsAffected()
+		staged -= d
+	}
+
+	var existing int
+	// Keys held by a report: a replay, or an error; either way not written.
+	if keyed {
+		n, err := compareStaged(ctx, q, `JOIN report_keys k ON k.idem_key = s.idem_key JOIN reports r ON r.id = k.report_id`, "",
+			func(line, _ int, r, prev *stakhanov.Report) bool {
+				if !r.SameAs(prev) {
+					bad.note(keyConflict(line, r, prev))
+					return false
+				}
+				return true
+			})
+		if err != nil {
+			return stakhanov.ImportResult{}, err
+		}
+		existing += n
+		res, err := q.exec(ctx, `DELETE FROM import_reports s USING report_keys k WHERE k.idem_key = s.idem_key`)
+		if err != nil {
+			return stakhanov.ImportResult{}, err
+		}
+		d, _ := res.RowsAffected()
+		staged -= d
+	}
+	// The reports corrected leave the current ones, superseded by the id
+	// their correction will have; a correction of a report superseded
+	// already is a replay (its shift's current report has its figures) or
+	// an error.
+	if corrections {
+		if !bad.bad() {
+			if _, err := q.exec(ctx, `UPDATE reports t SET superseded_by = s.id FROM import_reports s
+				WHERE t.id = s.corrects_id AND t.superseded_by IS NULL`); err != nil {
+				return stakhanov.ImportResult{}, err
+			}
+		}
+		taken := map[int]error{}
+		err := eachRow(ctx, q, `SELECT s.line, s.corrects_id, t.superseded_by,
+				EXISTS (SELECT 1 FROM reports c WHERE c.id = t.superseded_by AND c.corrects_id = t.id)
+			FROM import_reports s JOIN reports t ON t.id = s.corrects_id
+			WHERE t.superseded_by IS NOT NULL AND t.superseded_by <> s.id`, nil, func(r *sql.Rows) error {
+			var line int
+			var id, by int64
+			var corrected bool
+			if err := r.Scan(&line, &id, &by, &corrected); err != nil {
+				return err
+			}
+			taken[line] = alreadySuperseded(id, by, corrected)
+			return nil
+		})
+		if err != nil {
+			return stakhanov.ImportResult{}, err
+		}
+		if len(taken) > 0 {
+			n, err := compareStaged(ctx, q, `JOIN reports r ON `+sameShift, " WHERE "+takenCorrection,
+				func(line, _ int, r, prev *stakhanov.Report) bool {
+					if r.Key == "" && r.SameAs(prev) {
+						delete(taken, line)
+						return true
+					}
+					return false
+				})
+			if err != nil {
+				return stakhanov.ImportResult{}, err
+			}
+			existing += n
+			for line, err := range taken {
+				bad.noteErr(line, err)
+			}
+			res, err := q.exec(ctx, `DELETE FROM import_reports s WHERE `+takenCorrection)
+			if err != nil {
+				return stakhanov.ImportResult{}, err
+			}
+			d, _ := res.RowsAffected()
+			staged -= d
+		}
 	}
 
 	// 3. Write.
@@ -191,7 +292,7 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		// The temporary table is read in the order COPY wrote it, line
 		// order (a scan of a temporary table is never synchronised with
 		// another's, nor parallel under an INSERT), so that of two lines
-		// with one key the first is written. Sorting by line would cost a
+		// for one shift the first is written. Sorting by line would cost a
 		// fifth of the import.
 		var lo, hi int64
 		insert := func(conflict string) error {
@@ -205,8 +306,8 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		// ON CONFLICT DO NOTHING makes every row a speculative insertion,
 		// checked against each unique index first: 40 % dearer than a
 		// plain insert. So a plain INSERT is tried first, the engine
-		// finding any conflict as it goes; if there is one (a key held,
-		// a key twice in the file, a correction taken), the rows it wrote
+		// finding any conflict as it goes; if there is one (a shift held
+		// or twice in the file), the rows it wrote
 		// are rolled back and written again, skipping conflicts. A file
 		// of new rows costs one plain INSERT; a re-import fails at its
 		// first line; only new lines then old ones pay for both.
@@ -229,12 +330,18 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		if written > 0 {
 			judge.written(lo, hi)
 		}
-		if teams && written > 0 {
-			// Only the rows written: a staged id not in reports was not.
-			only := ""
-			if written < staged {
-				only = " AND EXISTS (SELECT 1 FROM reports r WHERE r.id = s.id)"
+		// Only the rows written: a staged id not in reports was not.
+		only := ""
+		if written < staged {
+			only = " AND EXISTS (SELECT 1 FROM reports r WHERE r.id = s.id)"
+		}
+		if keyed && written > 0 {
+			if _, err := q.exec(ctx, `INSERT INTO report_keys (idem_key, report_id, enterprise_id)
+				SELECT s.idem_key, s.id, s.enterprise_id FROM import_reports s WHERE s.idem_key IS NOT NULL`+only); err != nil {
+				return stakhanov.ImportResult{}, err
 			}
+		}
+		if teams && written > 0 {
 			if _, err := q.exec(ctx, `INSERT INTO report_helpers (report_id, person_id, share)
 				SELECT s.id, h.person_id, h.share FROM import_reports s CROSS JOIN LATERAL unnest(s.helper_ids, s.helper_shares) AS h (person_id, share)
 				WHERE s.helper_ids IS NOT NULL`+only); err != nil {
@@ -248,40 +355,37 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		}
 	}
 
-	// 4. Lines not written.
-	var existing int
+	// 4. Lines not written: compared with the current reports of their
+	// shifts. Once a line is bad nothing was written, and a shift on two
+	// lines is not looked for.
 	if bad.bad() || written < staged {
 		writing := !bad.bad()
 		cond := ""
 		if writing {
 			cond = " WHERE r.id <> s.id"
 		}
-		n, err := compareStaged(ctx, q, bad, cond)
+		n, err := compareStaged(ctx, q, `JOIN reports r ON `+sameShift+` LEFT JOIN import_reports t ON t.id = r.id`, cond,
+			func(line, dup int, r, prev *stakhanov.Report) bool {
+				switch {
+				case dup != 0:
+					bad.note(shiftTwice(line, dup))
+				case r.Corrects != 0 && writing:
+					// Its report was taken out of the current ones for it.
+					bad.note(shiftConflict(line, prev))
+				case r.Key != "" || !r.SameAs(prev):
+					// A key the shift's report was not written with is
+					// another report, not a replay.
+					bad.note(shiftConflict(line, prev))
+				default:
+					return true
+				}
+				return false
+			})
 		if err != nil {
 			return stakhanov.ImportResult{}, err
 		}
-		// Not written (or, in a bad file, correcting a report corrected
-		// already), and the key is free: the correction was taken.
-		taken := ""
 		if writing {
-			existing = n
-		} else {
-			taken = " AND EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = s.corrects_id)"
-		}
-		if writing || corrections {
-			err := eachRow(ctx, q, `SELECT s.line, s.corrects_id FROM import_reports s
-				WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.idem_key = s.idem_key)`+taken, nil, func(r *sql.Rows) error {
-				var line int
-				var id sql.NullInt64
-				if err := r.Scan(&line, &id); err != nil {
-					return err
-				}
-				bad.note(stakhanov.LineError{Line: line, Field: "corrects", Message: fmt.Sprintf("report %d was already corrected", id.Int64)})
-				return nil
-			})
-			if err != nil {
-				return stakhanov.ImportResult{}, err
-			}
+			existing += n
 		}
 	}
 	if bad.bad() {
@@ -303,23 +407,30 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 	return res, nil
 }
 
-// compareStaged compares the staged lines whose key a report holds (and
-// that meet cond, a WHERE clause on s and r) with that report, noting
-// those with other figures; it returns how many had the same.
-func compareStaged(ctx context.Context, q querier, bad *lineErrors, cond string) (int, error) {
+// compareStaged reads staged lines s joined (join) to reports r, meeting
+// cond (a WHERE clause), and calls fn on each line with the report it
+// meets (and, when join has import_reports t, the line of t, else 0); it
+// returns how many lines fn found existing.
+func compareStaged(ctx context.Context, q querier, join, cond string, fn func(line, dup int, r, prev *stakhanov.Report) (existing bool)) (int, error) {
+	// Of one type in every call: the driver caches the FETCH's row
+	// description by its text.
+	dup := "CAST(0 AS BIGINT)"
+	if strings.Contains(join, "import_reports t") {
+		dup = "COALESCE(t.line, 0)"
+	}
 	if _, err := q.exec(ctx, `DECLARE import_held NO SCROLL CURSOR FOR
-		SELECT s.line, s.subject_kind, s.subject_id, s.good_id, s.date, s.shift, s.minutes, s.produced, s.accepted,
-			s.subject_share, s.note, s.idem_key, COALESCE(s.corrects_id, 0),
+		SELECT s.line, `+dup+`, s.subject_kind, s.subject_id, s.good_id, s.date, s.shift, s.minutes, s.produced, s.accepted,
+			s.subject_share, s.note, COALESCE(s.idem_key, ''), COALESCE(s.corrects_id, 0),
 			COALESCE(array_to_string(s.helper_ids, ','), ''), COALESCE(array_to_string(s.helper_shares, ','), ''),
 			COALESCE(array_to_string(s.witness_ids, ','), ''), `+reportColumns+`
-		FROM import_reports s JOIN reports r ON r.idem_key = s.idem_key`+cond); err != nil {
+		FROM import_reports s `+join+cond); err != nil {
 		return 0, err
 	}
 	same := 0
 	for {
 		type pair struct {
-			line    int
-			r, prev *stakhanov.Report
+			line, dup int
+			r, prev   *stakhanov.Report
 		}
 		var pairs []pair
 		prevs := map[int64]*stakhanov.Report{}
@@ -327,7 +438,7 @@ func compareStaged(ctx context.Context, q querier, bad *lineErrors, cond string)
 			var p pair
 			r := &stakhanov.Report{}
 			var helpers, shares, witnesses string
-			prev, err := scanReport(scanAfter(rows, &p.line, &r.Subject.Kind, &r.Subject.ID, &r.GoodID, &r.Date, &r.Shift, &r.Minutes,
+			prev, err := scanReport(scanAfter(rows, &p.line, &p.dup, &r.Subject.Kind, &r.Subject.ID, &r.GoodID, &r.Date, &r.Shift, &r.Minutes,
 				&r.Produced, &r.Accepted, &r.SubjectShare, &r.Note, &r.Key, &r.Corrects, &helpers, &shares, &witnesses))
 			if err != nil {
 				return err
@@ -361,10 +472,8 @@ func compareStaged(ctx context.Context, q querier, bad *lineErrors, cond string)
 			return 0, err
 		}
 		for _, p := range pairs {
-			if p.r.SameAs(p.prev) {
+			if fn(p.line, p.dup, p.r, p.prev) {
 				same++
-			} else {
-				bad.note(keyConflict(p.line, p.r, p.prev))
 			}
 		}
 	}

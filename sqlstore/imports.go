@@ -78,11 +78,15 @@ type directory struct {
 	// MaxPerShift) and measure, for CheckReport and CheckNorm.
 	rules   map[int64]stakhanov.PlausibilityRules
 	measure map[int64]string
+	// enterprise is each unit's enterprise, as reports record it
+	// (reportEnterprise).
+	enterprise map[int64]int64
 }
 
 func (db *DB) loadDirectory(ctx context.Context) (*directory, error) {
 	d := &directory{personUnit: map[int64]int64{}, unitPath: map[int64]string{}, goods: map[int64]bool{},
-		rules: map[int64]stakhanov.PlausibilityRules{}, measure: map[int64]string{}}
+		rules: map[int64]stakhanov.PlausibilityRules{}, measure: map[int64]string{}, enterprise: map[int64]int64{}}
+	isEnterprise := map[int64]bool{}
 	q := db.reader()
 	load := func(query string, scan func(*sql.Rows) error) error {
 		rows, err := q.query(ctx, query)
@@ -104,11 +108,12 @@ func (db *DB) loadDirectory(ctx context.Context) (*directory, error) {
 		return err
 	})
 	if err == nil {
-		err = load("SELECT id, path FROM units", func(r *sql.Rows) error {
+		err = load("SELECT id, path, kind FROM units", func(r *sql.Rows) error {
 			var id int64
-			var path string
-			err := r.Scan(&id, &path)
+			var path, kind string
+			err := r.Scan(&id, &path, &kind)
 			d.unitPath[id] = path
+			isEnterprise[id] = kind == stakhanov.UnitEnterprise
 			return err
 		})
 	}
@@ -123,6 +128,11 @@ func (db *DB) loadDirectory(ctx context.Context) (*directory, error) {
 			d.rules[id], d.measure[id] = stakhanov.PlausibilityRules{MaxPerShift: max}, measure
 			return err
 		})
+	}
+	for id, path := range d.unitPath {
+		if ids := pathIDs(path); len(ids) > 0 {
+			d.enterprise[id] = nearestEnterprise(ids, func(id int64) bool { return isEnterprise[id] })
+		}
 	}
 	return d, err
 }
@@ -160,9 +170,10 @@ func (d *directory) good(id int64) error {
 	return nil
 }
 
-// ImportReports writes shift reports. A line whose key was imported before
-// with the same figures is counted as existing; with other figures it is an
-// error.
+// ImportReports writes shift reports. A line for a shift that has a
+// current report with the same figures (or whose key was imported before
+// with the same figures) is counted as existing; with other figures it is
+// an error naming that report, as is a shift on two lines of the file.
 //
 // Every line is checked in memory against a directory loaded once (no
 // query per line); the rows are then written in bulk, by the engine's
@@ -178,7 +189,7 @@ func (db *DB) ImportReports(ctx context.Context, rows iter.Seq[stakhanov.ImportR
 	if err != nil {
 		return stakhanov.ImportResult{}, err
 	}
-	chk := &reportChecker{who: who, dir: dir, corrected: map[int64]bool{}, now: db.now(), loc: db.loc}
+	chk := &reportChecker{who: who, dir: dir, corrected: map[int64]bool{}, keys: map[string]int{}, now: db.now(), loc: db.loc}
 	if c, ok := db.dialect.(Copier); ok {
 		return db.importReportsCopy(ctx, c, chk, rows)
 	}
@@ -194,11 +205,13 @@ type reportChecker struct {
 	// now and loc tell which day today is: no line may be dated after it.
 	now time.Time
 	loc *time.Location
+	// keys are the lines of the keys given so far (most files give none).
+	keys map[string]int
 }
 
-// check validates a report and returns its unit; an *stakhanov.Error is a
-// problem with the line.
-func (c *reportChecker) check(r *stakhanov.Report) (int64, error) {
+// check validates the report of a line and returns its unit; an
+// *stakhanov.Error is a problem with the line.
+func (c *reportChecker) check(line int, r *stakhanov.Report) (int64, error) {
 	if err := r.Validate(); err != nil {
 		return 0, err
 	}
@@ -208,6 +221,12 @@ func (c *reportChecker) check(r *stakhanov.Report) (int64, error) {
 	unit, err := c.dir.subject(c.who, r.Subject, "subject")
 	if err != nil {
 		return 0, err
+	}
+	if r.Key != "" {
+		if l, ok := c.keys[r.Key]; ok {
+			return 0, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "key", Message: fmt.Sprintf("key %q is also on line %d", r.Key, l)}
+		}
+		c.keys[r.Key] = line
 	}
 	if err := c.dir.good(r.GoodID); err != nil {
 		return 0, err
@@ -285,6 +304,20 @@ func (b *lineErrors) err() *stakhanov.ImportError {
 func keyConflict(line int, r, prev *stakhanov.Report) stakhanov.LineError {
 	return stakhanov.LineError{Line: line, Field: "key",
 		Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
+}
+
+// shiftConflict is the problem with a line for a shift whose current
+// report, cur, has other figures.
+func shiftConflict(line int, cur *stakhanov.Report) stakhanov.LineError {
+	return stakhanov.LineError{Line: line, Field: "shift",
+		Message: fmt.Sprintf("this shift already has report %d, with other figures: to change it, give %d in the corrects column", cur.ID, cur.ID)}
+}
+
+// shiftTwice is the problem with a line for a shift an earlier line of the
+// file has.
+func shiftTwice(line, first int) stakhanov.LineError {
+	return stakhanov.LineError{Line: line, Field: "shift",
+		Message: fmt.Sprintf("line %d is for the same shift (subject, good, date and shift): one report per shift", first)}
 }
 
 // ImportNorms writes norm versions. A line that restates the latest

@@ -5,19 +5,26 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stakhanov/stakhanov"
 )
 
 const reportColumns = `r.id, r.subject_kind, r.subject_id, r.good_id, r.date, r.shift, r.minutes, r.produced, r.accepted,
-	r.subject_share, r.note, r.idem_key, COALESCE(r.corrects_id, 0), COALESCE(r.reporter_id, 0), r.created_at,
-	COALESCE((SELECT c.id FROM reports c WHERE c.corrects_id = r.id), 0)`
+	r.subject_share, r.note, COALESCE(r.idem_key, ''), COALESCE(r.corrects_id, 0), COALESCE(r.reporter_id, 0), r.created_at,
+	COALESCE(r.superseded_by, 0), ` + correctedBy
+
+// correctedBy is a report's correction: the report that superseded it,
+// when that one names it as the report it corrects.
+const correctedBy = `CASE WHEN r.superseded_by IS NOT NULL
+	AND EXISTS (SELECT 1 FROM reports c WHERE c.id = r.superseded_by AND c.corrects_id = r.id) THEN r.superseded_by ELSE 0 END`
 
 func scanReport(rows interface{ Scan(...any) error }) (*stakhanov.Report, error) {
 	r := &stakhanov.Report{}
 	err := rows.Scan(&r.ID, &r.Subject.Kind, &r.Subject.ID, &r.GoodID, &r.Date, &r.Shift, &r.Minutes, &r.Produced, &r.Accepted,
-		&r.SubjectShare, &r.Note, &r.Key, &r.Corrects, &r.ReporterID, &r.CreatedAt, &r.CorrectedBy)
+		&r.SubjectShare, &r.Note, &r.Key, &r.Corrects, &r.ReporterID, &r.CreatedAt, &r.SupersededBy, &r.CorrectedBy)
 	return r, err
 }
 
@@ -30,6 +37,18 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 	}
 	if len(rs) == 0 {
 		return nil, stakhanov.FieldErrorf("reports", "no reports given")
+	}
+	// Two reports of a batch for one shift: the second would be a replay
+	// of the first, or refused; either way the batch is wrong.
+	seen := make(map[shiftOf]int, len(rs))
+	for i, r := range rs {
+		k := shiftOf{r.Subject, r.GoodID, r.Date, r.Shift}
+		if j, ok := seen[k]; ok {
+			return nil, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: fmt.Sprintf("reports[%d].shift", i),
+				Message: fmt.Sprintf("reports[%d] and reports[%d] are for the same shift (%s, good %d, %s, shift %d): send one report per shift",
+					j, i, r.Subject, r.GoodID, r.Date, r.Shift)}
+		}
+		seen[k] = i
 	}
 	created := make([]bool, len(rs))
 	err = db.groupTx(ctx, func(q querier) error {
@@ -56,6 +75,15 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 	return created, nil
 }
 
+// shiftOf is a shift as a report names it (the enterprise follows from the
+// subject).
+type shiftOf struct {
+	subject stakhanov.Subject
+	good    int64
+	date    stakhanov.Date
+	shift   int
+}
+
 func inBatch(err error, i int) error {
 	var e *stakhanov.Error
 	if !errors.As(err, &e) {
@@ -71,8 +99,61 @@ func inBatch(err error, i int) error {
 	return &c
 }
 
+// reportEnterprise returns the enterprise of the unit at path, as reports
+// record it: the nearest unit of kind enterprise on it, or its root if there
+// is none. Reports are distributed by it.
+func reportEnterprise(ctx context.Context, q querier, path string) (int64, error) {
+	ids := pathIDs(path)
+	if len(ids) == 0 {
+		return 0, fmt.Errorf("unit path %q names no unit", path)
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	kinds := map[int64]bool{}
+	err := eachRow(ctx, q, `SELECT id FROM units WHERE kind = 'enterprise' AND id IN (`+marks(len(ids))+`)`, args, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		kinds[id] = true
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return nearestEnterprise(ids, func(id int64) bool { return kinds[id] }), nil
+}
+
+// nearestEnterprise picks, of the units of a path (root first), the last
+// that is an enterprise, or the root.
+func nearestEnterprise(ids []int64, isEnterprise func(int64) bool) int64 {
+	for i := len(ids) - 1; i >= 0; i-- {
+		if isEnterprise(ids[i]) {
+			return ids[i]
+		}
+	}
+	return ids[0]
+}
+
+// pathIDs reads the unit ids of a path ("/1/5/9/"), root first.
+func pathIDs(path string) []int64 {
+	var ids []int64
+	for f := range strings.SplitSeq(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// currentOfShift finds the current report of a shift.
+const currentOfShift = `SELECT ` + reportColumns + ` FROM reports r
+	WHERE r.subject_kind = ? AND r.subject_id = ? AND r.good_id = ? AND r.date = ? AND r.shift = ? AND r.enterprise_id = ?
+	AND r.superseded_by IS NULL`
+
 // insertReport checks a report against the database and writes it, or
-// recognises a replay of one already written under the same key.
+// recognises a replay of one already written: under the same key, or,
+// without a key, the same figures as the shift's current report.
 func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, r *stakhanov.Report) (bool, error) {
 	if err := r.Validate(); err != nil {
 		return false, err
@@ -88,20 +169,34 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	if err := requireScope(who, path, r.Subject.String()); err != nil {
 		return false, err
 	}
-	if prev, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.idem_key = ?", r.Key)); err == nil {
+	// replay answers with prev, if r records the same facts.
+	replay := func(prev *stakhanov.Report) (bool, error) {
 		if err := loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
 			return false, err
 		}
 		if !r.SameAs(prev) {
-			return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "key",
-				Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
+			return false, nil
 		}
 		if err := loadReviews(ctx, q, []*stakhanov.Report{prev}); err != nil {
 			return false, err
 		}
 		*r = *prev
-		return false, nil
-	} else if !errors.Is(err, sql.ErrNoRows) {
+		return true, nil
+	}
+	if r.Key != "" {
+		prev, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM report_keys k JOIN reports r ON r.id = k.report_id WHERE k.idem_key = ?", r.Key))
+		if err == nil {
+			if same, err := replay(prev); err != nil || same {
+				return false, err
+			}
+			return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "key", ReportID: prev.ID,
+				Message: fmt.Sprintf("key %q was already used for report %d, with other figures", r.Key, prev.ID)}
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+	}
+	enterprise, err := reportEnterprise(ctx, q, path)
+	if err != nil {
 		return false, err
 	}
 	if err := goodExists(ctx, q, r.GoodID, "good_id"); err != nil {
@@ -124,19 +219,26 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 			return false, stakhanov.FieldErrorf(field, "person %d worked the shift and cannot witness it", w)
 		}
 	}
+	current, err := scanReport(q.queryRow(ctx, currentOfShift, r.Subject.Kind, r.Subject.ID, r.GoodID, r.Date, r.Shift, enterprise))
+	if errors.Is(err, sql.ErrNoRows) {
+		current = nil
+	} else if err != nil {
+		return false, err
+	}
+	if current != nil && r.Key == "" {
+		if same, err := replay(current); err != nil || same {
+			return false, err
+		}
+	}
 	if r.Corrects != 0 {
 		var subjectKind string
-		var subjectID, correctedBy int64
-		err := q.queryRow(ctx, `SELECT subject_kind, subject_id, COALESCE((SELECT c.id FROM reports c WHERE c.corrects_id = r.id), 0)
-			FROM reports r WHERE r.id = ?`, r.Corrects).Scan(&subjectKind, &subjectID, &correctedBy)
+		var subjectID, supersededBy, correction int64
+		err := q.queryRow(ctx, `SELECT subject_kind, subject_id, COALESCE(r.superseded_by, 0), `+correctedBy+`
+			FROM reports r WHERE r.id = ?`, r.Corrects).Scan(&subjectKind, &subjectID, &supersededBy, &correction)
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, stakhanov.FieldErrorf("corrects", "report %d not found", r.Corrects)
 		} else if err != nil {
 			return false, err
-		}
-		if correctedBy != 0 {
-			return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "corrects",
-				Message: fmt.Sprintf("report %d was already corrected by report %d: correct that one instead", r.Corrects, correctedBy)}
 		}
 		_, oldPath, err := subjectPath(ctx, q, stakhanov.Subject{Kind: subjectKind, ID: subjectID})
 		if err != nil {
@@ -145,16 +247,54 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		if err := requireScope(who, oldPath, fmt.Sprintf("report %d", r.Corrects)); err != nil {
 			return false, err
 		}
+		if supersededBy != 0 {
+			return false, alreadySuperseded(r.Corrects, supersededBy, correction != 0)
+		}
+	}
+	if current != nil && current.ID != r.Corrects {
+		return false, shiftTaken(ctx, q, current)
+	}
+	if r.Corrects != 0 {
+		// The corrected report leaves the current ones before its
+		// correction joins them (the unique index over current reports
+		// sees no moment with both); it points at itself until the
+		// correction's id is known. Only a current report can be
+		// corrected: a concurrent correction finds it taken.
+		res, err := q.exec(ctx, `UPDATE reports SET superseded_by = id WHERE id = ? AND superseded_by IS NULL`, r.Corrects)
+		if err != nil {
+			return false, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return false, err
+		} else if n == 0 {
+			return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "corrects", ReportID: r.Corrects,
+				Message: fmt.Sprintf("report %d was corrected at the same moment by another report: look at it again", r.Corrects)}
+		}
 	}
 	r.ReporterID, r.CreatedAt = who.ID, db.now().UTC()
-	r.ID, err = q.insert(ctx, `INSERT INTO reports (subject_kind, subject_id, unit_id, good_id, date, shift, minutes, produced, accepted,
-		subject_share, note, idem_key, corrects_id, reporter_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Subject.Kind, r.Subject.ID, unitID, r.GoodID, r.Date, r.Shift, r.Minutes, r.Produced, r.Accepted,
-		r.SubjectShare, r.Note, r.Key, nullID(r.Corrects), nullID(who.ID), r.CreatedAt)
+	r.ID, err = q.insert(ctx, `INSERT INTO reports (subject_kind, subject_id, unit_id, enterprise_id, good_id, date, shift, minutes, produced, accepted,
+		subject_share, note, idem_key, corrects_id, reporter_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Subject.Kind, r.Subject.ID, unitID, enterprise, r.GoodID, r.Date, r.Shift, r.Minutes, r.Produced, r.Accepted,
+		r.SubjectShare, r.Note, nullString(r.Key), nullID(r.Corrects), nullID(who.ID), r.CreatedAt)
 	if db.dialect.IsUniqueViolation(err) {
-		return false, stakhanov.Errorf(stakhanov.ECONFLICT, "another report was written at the same moment with key %q or correcting report %d: try again", r.Key, r.Corrects)
+		return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "shift",
+			Message: fmt.Sprintf("another report for %s's shift %d of %s was written at the same moment: look at it, and correct it if need be", r.Subject, r.Shift, r.Date)}
 	} else if err != nil {
 		return false, err
+	}
+	if r.Corrects != 0 {
+		if _, err := q.exec(ctx, `UPDATE reports SET superseded_by = ? WHERE id = ?`, r.ID, r.Corrects); err != nil {
+			return false, err
+		}
+	}
+	if r.Key != "" {
+		_, err := q.exec(ctx, `INSERT INTO report_keys (idem_key, report_id, enterprise_id) VALUES (?, ?, ?)`, r.Key, r.ID, enterprise)
+		if db.dialect.IsUniqueViolation(err) {
+			return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "key",
+				Message: fmt.Sprintf("another report was written at the same moment with key %q: send it again", r.Key)}
+		} else if err != nil {
+			return false, err
+		}
 	}
 	if err := insertTeam(ctx, q, r); err != nil {
 		return false, err
@@ -163,6 +303,37 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		return false, err
 	}
 	return true, nil
+}
+
+// alreadySuperseded is the conflict of a correction of a report that is no
+// longer current.
+func alreadySuperseded(id, by int64, corrected bool) error {
+	msg := fmt.Sprintf("report %d was already corrected by report %d: correct that one instead", id, by)
+	if !corrected {
+		msg = fmt.Sprintf("report %d was set aside as a duplicate of report %d, the shift's current report: correct that one instead", id, by)
+	}
+	return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "corrects", ReportID: by, Message: msg}
+}
+
+// shiftTaken is the conflict of a second report for a shift: it names the
+// current one, with the subject's and the good's names, and how to correct
+// it.
+func shiftTaken(ctx context.Context, q querier, cur *stakhanov.Report) error {
+	who, good := cur.Subject.String(), fmt.Sprintf("good %d", cur.GoodID)
+	var name string
+	table := "people"
+	if cur.Subject.Kind == stakhanov.SubjectUnit {
+		table = "units"
+	}
+	if err := q.queryRow(ctx, `SELECT name FROM `+table+` WHERE id = ?`, cur.Subject.ID).Scan(&name); err == nil {
+		who = name
+	}
+	if err := q.queryRow(ctx, `SELECT name FROM goods WHERE id = ?`, cur.GoodID).Scan(&name); err == nil {
+		good = name
+	}
+	return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "shift", ReportID: cur.ID,
+		Message: fmt.Sprintf("this shift already has report %d (%s, %s, %s, shift %d: %g produced, %g accepted): to change it, send the new figures with \"corrects\": %d",
+			cur.ID, who, good, cur.Date, cur.Shift, cur.Produced, cur.Accepted, cur.ID)}
 }
 
 func insertTeam(ctx context.Context, q querier, r *stakhanov.Report) error {
@@ -268,9 +439,9 @@ func (db *DB) FindReports(ctx context.Context, f stakhanov.ReportFilter) ([]*sta
 	switch f.Status {
 	case "":
 	case stakhanov.ReportCurrent:
-		w.add("NOT EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)")
+		w.add("r.superseded_by IS NULL")
 	case stakhanov.ReportCorrected:
-		w.add("EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)")
+		w.add("r.superseded_by IS NOT NULL")
 	case stakhanov.ReviewFlagged, stakhanov.ReviewVerified, stakhanov.ReviewRejected:
 		w.add(reviewCondition(f.Status))
 	default:
@@ -369,4 +540,66 @@ func (db *DB) reportsState(ctx context.Context, q querier, rs []*stakhanov.Repor
 		}
 	}
 	return run.apply()
+}
+
+// FindDuplicateShifts reads the reports set aside (superseded by a report
+// that does not correct them), then their shifts' current reports and the
+// names to show. It reads the whole table: it is an operator's command.
+func (db *DB) FindDuplicateShifts(ctx context.Context) ([]*stakhanov.DuplicateShift, error) {
+	q := db.reader()
+	var aside []*stakhanov.Report
+	err := eachRow(ctx, q, "SELECT "+reportColumns+` FROM reports r WHERE r.superseded_by IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM reports c WHERE c.id = r.superseded_by AND c.corrects_id = r.id)
+		ORDER BY r.superseded_by, r.id`, nil, func(rows *sql.Rows) error {
+		r, err := scanReport(rows)
+		aside = append(aside, r)
+		return err
+	})
+	if err != nil || len(aside) == 0 {
+		return nil, err
+	}
+	var out []*stakhanov.DuplicateShift
+	all := slices.Clone(aside)
+	for _, r := range aside {
+		if n := len(out); n == 0 || out[n-1].Current.ID != r.SupersededBy {
+			cur, err := scanReport(q.queryRow(ctx, "SELECT "+reportColumns+" FROM reports r WHERE r.id = ?", r.SupersededBy))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, &stakhanov.DuplicateShift{Current: cur, Reporters: map[int64]string{}})
+			all = append(all, cur)
+		}
+		d := out[len(out)-1]
+		d.SetAside = append(d.SetAside, r)
+	}
+	for len(all) > 0 {
+		chunk := all[:min(500, len(all))]
+		all = all[len(chunk):]
+		if err := loadTeams(ctx, q, chunk); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range out {
+		table := "people"
+		if d.Current.Subject.Kind == stakhanov.SubjectUnit {
+			table = "units"
+		}
+		d.Subject, d.Good = d.Current.Subject.String(), fmt.Sprintf("good %d", d.Current.GoodID)
+		var name string
+		if err := q.queryRow(ctx, `SELECT name FROM `+table+` WHERE id = ?`, d.Current.Subject.ID).Scan(&name); err == nil {
+			d.Subject = name
+		}
+		if err := q.queryRow(ctx, `SELECT name FROM goods WHERE id = ?`, d.Current.GoodID).Scan(&name); err == nil {
+			d.Good = name
+		}
+		for _, r := range append([]*stakhanov.Report{d.Current}, d.SetAside...) {
+			if r.ReporterID == 0 || d.Reporters[r.ReporterID] != "" {
+				continue
+			}
+			if err := q.queryRow(ctx, `SELECT name FROM users WHERE id = ?`, r.ReporterID).Scan(&name); err == nil {
+				d.Reporters[r.ReporterID] = name
+			}
+		}
+	}
+	return out, nil
 }

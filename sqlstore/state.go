@@ -394,7 +394,7 @@ func compareSubjectGood(a, b stakhanov.SubjectGood) int {
 	return cmp.Or(cmp.Compare(a.Subject.Kind, b.Subject.Kind), cmp.Compare(a.Subject.ID, b.Subject.ID), cmp.Compare(a.GoodID, b.GoodID))
 }
 
-type shiftKey struct {
+type dayShift struct {
 	date  stakhanov.Date
 	shift int
 }
@@ -446,12 +446,12 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 	if err != nil {
 		return err
 	}
-	fresh := map[shiftKey]*stakhanov.ShiftState{}
+	fresh := map[dayShift]*stakhanov.ShiftState{}
 	for _, c := range cs {
 		if !wanted(c.Date) {
 			continue
 		}
-		sk := shiftKey{c.Date, c.Shift}
+		sk := dayShift{c.Date, c.Shift}
 		s := fresh[sk]
 		if s == nil {
 			s = &stakhanov.ShiftState{Subject: k.Subject, GoodID: k.GoodID, Date: c.Date, Shift: c.Shift, OwnNorm: ownNorm(idx, k, c.Date)}
@@ -466,7 +466,7 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 			s.HeldCredits++
 		}
 	}
-	old := map[shiftKey]*stakhanov.ShiftState{}
+	old := map[dayShift]*stakhanov.ShiftState{}
 	w := &where{}
 	w.add("subject_kind = ? AND subject_id = ? AND scope = 'own' AND good_id = ?", k.Subject.Kind, k.Subject.ID, k.GoodID)
 	if !from.IsZero() {
@@ -486,7 +486,7 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 			return err
 		}
 		if wanted(s.Date) {
-			old[shiftKey{s.Date, s.Shift}] = s
+			old[dayShift{s.Date, s.Shift}] = s
 		}
 	}
 	rows.Close()

@@ -34,9 +34,10 @@ import (
 //
 // A report written before a rule changed is not judged again.
 
-// live selects reports that count: not replaced by a correction, not
-// rejected by a verifier.
-const live = `NOT EXISTS (SELECT 1 FROM reports c WHERE c.corrects_id = r.id)
+// live selects reports that count: current (not superseded by a
+// correction, nor set aside as a duplicate), not rejected by a verifier.
+// It is the one place that says so.
+const live = `r.superseded_by IS NULL
 	AND NOT EXISTS (SELECT 1 FROM report_verifications v WHERE v.report_id = r.id AND v.decision = 'rejected')`
 
 // held is true (1) for a flagged report with no decision yet.
@@ -346,8 +347,8 @@ func (db *DB) VerifyReport(ctx context.Context, v *stakhanov.Verification) error
 			}
 			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s may not verify report %d: %s; a verifier must be independent of the report", who.Name, r.ID, msg)
 		}
-		if r.CorrectedBy != 0 {
-			return stakhanov.Errorf(stakhanov.ECONFLICT, "report %d was replaced by its correction, report %d: verify that one", r.ID, r.CorrectedBy)
+		if r.SupersededBy != 0 {
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "report %d was replaced by report %d: verify that one", r.ID, r.SupersededBy)
 		}
 		if prev, err := scanVerification(q.queryRow(ctx, "SELECT "+verificationColumns+" FROM report_verifications WHERE report_id = ?", r.ID)); err == nil {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "report %d was already %s on %s: the decision is final", r.ID, prev.Decision, prev.CreatedAt.UTC().Format(time.DateOnly))
@@ -521,13 +522,12 @@ func (db *DB) judgeImported(ctx context.Context, q querier, j *importJudge) erro
 		}
 		args = append(args, from, to)
 		inRange := `r.unit_id IN (` + marks(len(chunk)) + `) AND r.date >= ? AND r.date <= ?`
-		// The reports that do not count (corrected, rejected) are few:
-		// reading them first and leaving them out here is three times
-		// cheaper than asking, row by row, whether each counts.
-		dead, err := idSet(ctx, q, `SELECT r.id FROM reports c JOIN reports r ON r.id = c.corrects_id
-			WHERE c.corrects_id IS NOT NULL AND `+inRange+`
-			UNION SELECT r.id FROM report_verifications v JOIN reports r ON r.id = v.report_id
-			WHERE v.decision = 'rejected' AND `+inRange, append(args, args...)...)
+		// What counts is live's rule, applied here in two cheaper parts:
+		// the rows read are current (a column of the row), and the
+		// rejected reports, few, are read first and left out, three times
+		// cheaper than asking, row by row, whether each was rejected.
+		dead, err := idSet(ctx, q, `SELECT r.id FROM report_verifications v JOIN reports r ON r.id = v.report_id
+			WHERE v.decision = 'rejected' AND `+inRange, args...)
 		if err != nil {
 			return err
 		}
@@ -545,7 +545,7 @@ func (db *DB) judgeImported(ctx context.Context, q querier, j *importJudge) erro
 		// The date is read as text and parsed once a day: the SQLite
 		// driver would parse every row's DATE into a time.Time.
 		rows, err := q.query(ctx, `SELECT r.id, r.unit_id, r.good_id, CAST(r.date AS TEXT), r.subject_kind, r.subject_id, r.accepted, r.subject_share
-			FROM reports r WHERE `+inRange+` ORDER BY r.unit_id, r.date`, args...)
+			FROM reports r WHERE `+inRange+` AND r.superseded_by IS NULL ORDER BY r.unit_id, r.date`, args...)
 		if err != nil {
 			return err
 		}

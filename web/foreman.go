@@ -56,6 +56,9 @@ type foremanData struct {
 	Replayed bool
 	// Correcting is the report the form corrects, if any.
 	Correcting *reportRow
+	// Taken is the current report of the shift the form named, when it
+	// has one already: the form links to its correction.
+	Taken *reportRow
 }
 
 // reportPicks are the report form's choices of people.
@@ -159,8 +162,11 @@ func (s *Server) handleCorrectForm(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if rep.CorrectedBy != 0 {
+	switch {
+	case rep.CorrectedBy != 0:
 		return stakhanov.Errorf(stakhanov.ECONFLICT, "Report %d is already corrected by report %d: correct that one instead.", rep.ID, rep.CorrectedBy)
+	case rep.SupersededBy != 0:
+		return stakhanov.Errorf(stakhanov.ECONFLICT, "Report %d was set aside as a duplicate of report %d, the shift's current report: correct that one instead.", rep.ID, rep.SupersededBy)
 	}
 	form := NewForm(reportValues(rep))
 	form.Set("key", newKey())
@@ -287,10 +293,6 @@ func parseReport(form *Form) *stakhanov.Report {
 		}
 		rep.Corrects = id
 	}
-	if rep.Key == "" {
-		rep.Key = newKey()
-		form.Set("key", rep.Key)
-	}
 	return rep
 }
 
@@ -312,9 +314,15 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 	}
 	rep := parseReport(form)
 	replayed := false
+	var taken int64
 	if form.OK() {
 		created, err := s.store.CreateReports(ctx, []*stakhanov.Report{rep})
-		if err := form.FromError(err, map[string]string{"good_id": "good", "key": ""}); err != nil {
+		if id := stakhanov.ErrorReportID(err); id != 0 && stakhanov.ErrorCode(err) == stakhanov.ECONFLICT && stakhanov.ErrorField(err) == "shift" {
+			// The shift has a report: say which, and link to its
+			// correction, rather than the store's words for the API.
+			taken = id
+			form.Message = fmt.Sprintf("This shift already has report %d.", id)
+		} else if err := form.FromError(err, map[string]string{"good_id": "good", "key": ""}); err != nil {
 			return err
 		}
 		replayed = err == nil && !created[0]
@@ -328,6 +336,11 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return err
 		}
+		if taken != 0 {
+			if d.Taken, err = s.takenRow(ctx, taken); err != nil {
+				return err
+			}
+		}
 		title := "Shift reports"
 		if d.Correcting != nil {
 			title = fmt.Sprintf("Correct report %d", d.Correcting.Report.ID)
@@ -340,4 +353,24 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 		target += "&replayed=1"
 	}
 	return redirect(w, r, target)
+}
+
+// takenRow describes the current report of a shift the form named.
+func (s *Server) takenRow(ctx context.Context, id int64) (*reportRow, error) {
+	rep, err := s.store.FindReportByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	row := &reportRow{Report: rep, Name: rep.Subject.String()}
+	if rep.Subject.Kind == stakhanov.SubjectPerson {
+		if p, err := s.store.FindPersonByID(ctx, rep.Subject.ID); err == nil {
+			row.Name = p.Name
+		}
+	} else if u, err := s.store.FindUnitByID(ctx, rep.Subject.ID); err == nil {
+		row.Name = u.Name
+	}
+	if g, err := s.store.FindGoodByID(ctx, rep.GoodID); err == nil {
+		row.Good = g
+	}
+	return row, nil
 }

@@ -95,6 +95,23 @@ func TestForemanReports(t *testing.T) {
 	r = c.get("/foreman?date=1935-09-21")
 	mustContain(t, r.body, fmt.Sprintf("corrected by %d", rep.CorrectedBy), fmt.Sprintf("corrects %d", id))
 
+	// Another report for the same shift, from a fresh form (another key):
+	// the form says the shift has a report and links to its correction.
+	twice := reportForm(f, "7", "7")
+	twice.Set("key", "test/second-entry")
+	r = c.submit("/foreman", "/foreman/reports", twice)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a second report for the shift: status %d", r.status)
+	}
+	mustContain(t, r.body, fmt.Sprintf("This shift already has report %d", rep.CorrectedBy),
+		fmt.Sprintf(`<a href="/foreman/reports/%[1]d/correct" id="correct-taken">Correct report %[1]d</a>`, rep.CorrectedBy), `value="7"`)
+	r = c.get(fmt.Sprintf("/foreman/reports/%d/correct", rep.CorrectedBy))
+	mustContain(t, r.body, fmt.Sprintf(`name="corrects" value="%d"`, rep.CorrectedBy))
+	// The same without a key (a form of another client): the same answer.
+	twice.Del("key")
+	r = c.submit("/foreman", "/foreman/reports", twice)
+	mustContain(t, r.body, fmt.Sprintf("This shift already has report %d", rep.CorrectedBy))
+
 	// Outside the foreman's units: the store refuses, shown above the form.
 	out := reportForm(f, "5", "5")
 	out.Set("subject", stakhanov.PersonSubject(f.world.Honoured2013[0]).String())

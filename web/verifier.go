@@ -261,7 +261,7 @@ func (s *Server) verifierReportPage(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	data.NotFlagged = len(rep.Flags) == 0
-	data.CanDecide = rep.Verification == nil && rep.CorrectedBy == 0 && !data.NotFlagged && len(f.Conflicts) == 0
+	data.CanDecide = rep.Verification == nil && rep.SupersededBy == 0 && !data.NotFlagged && len(f.Conflicts) == 0
 	title := fmt.Sprintf("Report %d: %s, %s", rep.ID, f.Name, rep.Date)
 	s.render(w, r, status, "verifier_report", title, data)
 	return nil

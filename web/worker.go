@@ -161,7 +161,7 @@ func (s *Server) shiftRows(ctx context.Context, person int64, goods map[int64]*s
 	out := make([]shiftRow, 0, len(rs))
 	for i := len(rs) - 1; i >= 0; i-- {
 		rep := rs[i]
-		row := shiftRow{Report: rep, Good: goods[rep.GoodID], Credited: rep.Accepted * rep.SubjectShare, Corrected: rep.CorrectedBy != 0}
+		row := shiftRow{Report: rep, Good: goods[rep.GoodID], Credited: rep.Accepted * rep.SubjectShare, Corrected: rep.SupersededBy != 0}
 		if n := idx.InForce(sub, rep.GoodID, rep.Date); n != nil {
 			row.Norm = n.Amount
 			p := row.Credited / n.Amount * 100

@@ -63,6 +63,7 @@ func commands() []command {
 		{"demo", "create a fresh demo database with the world of 1935 and 2013, and serve it", cmdDemo},
 		{"import", "import reports, norms or people from a CSV file", cmdImport},
 		{"gen", "fill a fresh database with a generated workload (or write it as files to import)", cmdGen},
+		{"reports", "list shifts that held duplicate reports (reports duplicates)", cmdReports},
 		{"candidates", "list who qualifies now for an award", cmdCandidates},
 		{"bench", "measure the reads the rolling state answers beside the engine alone, on a database made by gen", cmdBench},
 		{"state", "check the rolling fulfilment state against the reports (verify), or build it again (rebuild)", cmdState},
