@@ -46,6 +46,7 @@ type DB struct {
 	pw   *PasswordParams
 	// group gathers concurrent writes into shared commits; nil when off.
 	group *committer
+
 }
 
 var _ stakhanov.Store = (*DB)(nil)
@@ -137,25 +138,25 @@ type querier struct {
 	stmts *stmtCache
 }
 
-// stmtCache holds the statements prepared on one transaction or
+// stmtCache holds the statements prepared for one transaction or
 // connection.
 type stmtCache struct {
-	on interface {
-		PrepareContext(context.Context, string) (*sql.Stmt, error)
-	}
-	stmts map[string]*sql.Stmt
+	prepare func(ctx context.Context, query string) (*sql.Stmt, error)
+	stmts   map[string]*sql.Stmt
+}
+
+type preparer interface {
+	PrepareContext(context.Context, string) (*sql.Stmt, error)
 }
 
 // cached returns q preparing its statements once, and a function that
 // closes them; q must be on a transaction or connection.
 func (q querier) cached() (querier, func()) {
-	on, ok := q.q.(interface {
-		PrepareContext(context.Context, string) (*sql.Stmt, error)
-	})
+	on, ok := q.q.(preparer)
 	if !ok || q.stmts != nil {
 		return q, func() {}
 	}
-	c := &stmtCache{on: on, stmts: map[string]*sql.Stmt{}}
+	c := &stmtCache{prepare: on.PrepareContext, stmts: map[string]*sql.Stmt{}}
 	q.stmts = c
 	return q, func() {
 		for _, s := range c.stmts {
@@ -168,7 +169,7 @@ func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
 	if s, ok := c.stmts[query]; ok {
 		return s, nil
 	}
-	s, err := c.on.PrepareContext(ctx, query)
+	s, err := c.prepare(ctx, query)
 	if err != nil {
 		return nil, err
 	}

@@ -924,6 +924,28 @@ const verifiedNormed = `credits > held_credits AND (own_norm IS NOT NULL OR (sco
 // view, in date order: from from to to, and only the last last of them if
 // last > 0. good 0 reads every good.
 func verifiedShifts(ctx context.Context, q querier, s stakhanov.Subject, good int64, from, to stakhanov.Date, last int) ([]stakhanov.FulfilmentRow, error) {
+	if good == 0 && last > 0 {
+		// The last shifts of every good: each good's last ones, read
+		// along the key, then merged; one query over all goods would sort
+		// every shift the subject ever worked.
+		goods, err := ids(ctx, q, `SELECT DISTINCT good_id FROM fulfilment_periods WHERE subject_kind = ? AND subject_id = ? AND period = ?`,
+			s.Kind, s.ID, stakhanov.PeriodYear)
+		if err != nil {
+			return nil, err
+		}
+		var all []stakhanov.FulfilmentRow
+		for _, g := range goods {
+			rows, err := verifiedShifts(ctx, q, s, g, from, to, last)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, rows...)
+		}
+		slices.SortStableFunc(all, func(a, b stakhanov.FulfilmentRow) int {
+			return cmp.Or(a.From.Compare(b.From), cmp.Compare(shiftNumber(a), shiftNumber(b)), cmp.Compare(a.GoodID, b.GoodID))
+		})
+		return all[max(0, len(all)-last):], nil
+	}
 	w := &where{}
 	w.add("subject_kind = ? AND subject_id = ? AND scope = ?", s.Kind, s.ID, stateScope(s))
 	if good != 0 {
@@ -1074,4 +1096,11 @@ func maxDate(a, b stakhanov.Date) stakhanov.Date {
 		return b
 	}
 	return a
+}
+
+// shiftNumber reads the shift number of a shift row's label ("2026-11-03/2").
+func shiftNumber(r stakhanov.FulfilmentRow) int {
+	_, n, _ := strings.Cut(r.Period, "/")
+	v, _ := strconv.Atoi(n)
+	return v
 }
