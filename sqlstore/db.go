@@ -46,7 +46,6 @@ type DB struct {
 	pw   *PasswordParams
 	// group gathers concurrent writes into shared commits; nil when off.
 	group *committer
-
 }
 
 var _ stakhanov.Store = (*DB)(nil)
