@@ -46,6 +46,9 @@ type DB struct {
 	pw   *PasswordParams
 	// group gathers concurrent writes into shared commits; nil when off.
 	group *committer
+	// unitInfos caches what the state needs of each unit (unitInfo):
+	// units never change once written.
+	unitInfos sync.Map
 }
 
 var _ stakhanov.Store = (*DB)(nil)

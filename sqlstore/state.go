@@ -214,50 +214,29 @@ func (r *stateRun) unit(id int64) (unitInfo, error) {
 	if u, ok := r.units[id]; ok {
 		return u, nil
 	}
+	// A unit's path and kind never change once it is written, and it is
+	// written in a transaction of its own (CreateUnit): what any write read
+	// of it holds for the store's life.
+	if v, ok := r.db.unitInfos.Load(id); ok {
+		u := v.(unitInfo)
+		r.units[id] = u
+		return u, nil
+	}
 	var path string
 	if err := r.q.queryRow(r.ctx, `SELECT path FROM units WHERE id = ?`, id).Scan(&path); err != nil {
 		return unitInfo{}, notFound("unit", id, err)
 	}
-	var u unitInfo
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		n, err := strconv.ParseInt(part, 10, 64)
-		if err != nil {
-			return unitInfo{}, fmt.Errorf("unit %d: bad path %q", id, path)
-		}
-		u.path = append(u.path, n)
+	u := unitInfo{path: pathIDs(path)}
+	if len(u.path) == 0 {
+		return unitInfo{}, fmt.Errorf("unit %d: bad path %q", id, path)
 	}
-	rows, err := r.q.query(r.ctx, `SELECT id, kind FROM units WHERE id IN (`+marks(len(u.path))+`)`, int64sToArgs(u.path)...)
-	if err != nil {
+	var err error
+	if u.enterprise, err = reportEnterprise(r.ctx, r.q, path); err != nil {
 		return unitInfo{}, err
 	}
-	kinds := map[int64]string{}
-	for rows.Next() {
-		var uid int64
-		var kind string
-		if err := rows.Scan(&uid, &kind); err != nil {
-			rows.Close()
-			return unitInfo{}, err
-		}
-		kinds[uid] = kind
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return unitInfo{}, err
-	}
-	u.enterprise = distributionUnit(u.path, kinds)
 	r.units[id] = u
+	r.db.unitInfos.Store(id, u)
 	return u, nil
-}
-
-// distributionUnit returns the enterprise of a unit with the given path: the
-// nearest enterprise on it, or the root for a unit above every enterprise.
-func distributionUnit(path []int64, kinds map[int64]string) int64 {
-	for i := len(path) - 1; i >= 0; i-- {
-		if kinds[path[i]] == stakhanov.UnitEnterprise {
-			return path[i]
-		}
-	}
-	return path[0]
 }
 
 func int64sToArgs(ids []int64) []any {
@@ -597,6 +576,9 @@ func (r *stateRun) applyTree() error {
 	slices.SortFunc(keys, func(a, b treeKey) int {
 		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.good, b.good), a.date.Compare(b.date), cmp.Compare(a.shift, b.shift))
 	})
+	if err := r.loadUnitNorms(keys); err != nil {
+		return err
+	}
 	for _, k := range keys {
 		d := r.tree[k]
 		info, err := r.unit(k.unit)
@@ -645,6 +627,49 @@ func (r *stateRun) applyTree() error {
 		r.addPeriods(sg, k.date, stakhanov.Totals(now).Minus(stakhanov.Totals(prev)))
 		if idx.Any() {
 			r.markEvaluate(sg, k.date)
+		}
+	}
+	return nil
+}
+
+// loadUnitNorms reads the norms of the units the tree states touch, one
+// query a good, rather than one a unit.
+func (r *stateRun) loadUnitNorms(keys []treeKey) error {
+	byGood := map[int64][]int64{}
+	seen := map[stakhanov.SubjectGood]bool{}
+	for _, k := range keys {
+		sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(k.unit), GoodID: k.good}
+		if _, ok := r.norms[sg]; ok || seen[sg] {
+			continue
+		}
+		seen[sg] = true
+		byGood[k.good] = append(byGood[k.good], k.unit)
+	}
+	for good, units := range byGood {
+		for len(units) > 0 {
+			chunk := units[:min(500, len(units))]
+			units = units[len(chunk):]
+			args := append([]any{good}, int64sToArgs(chunk)...)
+			rows, err := r.q.query(r.ctx, "SELECT "+normColumns+" FROM norms WHERE subject_kind = 'unit' AND good_id = ? AND subject_id IN ("+marks(len(chunk))+")", args...)
+			if err != nil {
+				return err
+			}
+			found := map[int64][]*stakhanov.Norm{}
+			for rows.Next() {
+				n, err := scanNorm(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				found[n.Subject.ID] = append(found[n.Subject.ID], n)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, u := range chunk {
+				r.norms[stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(u), GoodID: good}] = stakhanov.NewNormIndex(found[u])
+			}
 		}
 	}
 	return nil
