@@ -89,6 +89,12 @@ func Open(ctx context.Context, path string, now func() time.Time, opts ...sqlsto
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	db := sqlstore.New(write, read, dialect{}, now, opts...)
 	db.EnableGroupCommit()
+	// Statistics for the planner, for a database that has none (made
+	// before imports kept them).
+	var stats int
+	if err := write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&stats); err == nil && stats == 0 {
+		db.Analyze(ctx)
+	}
 	if err := db.EnsureState(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("build the fulfilment state of %s: %w", path, err)

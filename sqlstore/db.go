@@ -108,6 +108,23 @@ func (db *DB) Close() error {
 	return err
 }
 
+// analyze refreshes the planner's statistics after a bulk write. Without
+// them SQLite read every person's month totals for one enterprise's
+// leaderboard (17 ms at 5M reports, 1.4 ms after). It is best effort: a
+// failure costs only speed, so it is logged nowhere and returns nothing.
+func (db *DB) analyze(ctx context.Context) {
+	if db.dialect.Name() == "sqlite" {
+		// At most a thousand rows of each index: a fraction of a second.
+		db.write.ExecContext(ctx, "PRAGMA analysis_limit = 1000; ANALYZE")
+		return
+	}
+	db.write.ExecContext(ctx, "ANALYZE reports, fulfilment_shifts, fulfilment_periods, candidacy_state")
+}
+
+// Analyze refreshes the planner's statistics (sqlite and postgres open
+// call it when a database has none).
+func (db *DB) Analyze(ctx context.Context) { db.analyze(ctx) }
+
 // rebind turns ? placeholders into the dialect's.
 func rebind(d Dialect, q string) string {
 	if d.Placeholder(1) == "?" {

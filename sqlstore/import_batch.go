@@ -223,7 +223,11 @@ func (db *DB) importReportsBatched(ctx context.Context, chk *reportChecker, rows
 		return stakhanov.ImportResult{}, err
 	}
 	res.Created, res.Existing = b.created, b.exist
-	return res, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return stakhanov.ImportResult{}, err
+	}
+	db.analyze(ctx)
+	return res, nil
 }
 
 // reportValues are the columns written per row, in the order of the

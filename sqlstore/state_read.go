@@ -155,45 +155,58 @@ func (db *DB) Leaderboard(ctx context.Context, lq stakhanov.LeaderboardQuery) (*
 		return nil, stakhanov.ErrRanksHidden(unit)
 	}
 	q := db.reader()
-	subtree := `unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')`
-	var query string
-	var args []any
-	for _, p := range stakhanov.StatePeriods {
-		if _, start, end, _ := stakhanov.PeriodOf(p, lq.From, 1); start == lq.From && end == lq.To {
-			query = `SELECT subject_id, shifts, accepted, norm, normed_accepted FROM fulfilment_periods
-				WHERE subject_kind = 'person' AND ` + subtree + ` AND good_id = ? AND period = ? AND start = ? AND norm > 0`
-			args = []any{lq.UnitID, lq.GoodID, p, start}
-			break
-		}
-	}
-	if query == "" {
-		query = `SELECT subject_id, COUNT(*), SUM(accepted), SUM(COALESCE(own_norm, 0)), SUM(CASE WHEN own_norm IS NULL THEN 0 ELSE accepted END)
-			FROM fulfilment_shifts WHERE subject_kind = 'person' AND scope = 'own' AND ` + subtree + ` AND good_id = ? AND date >= ? AND date <= ?
-			GROUP BY subject_id HAVING SUM(COALESCE(own_norm, 0)) > 0`
-		args = []any{lq.UnitID, lq.GoodID, lq.From, lq.To}
-	}
-	rows, err := q.query(ctx, query, args...)
+	// The units first, then their people's figures by the units' index:
+	// given the units as a subquery, SQLite read every person's totals.
+	units, err := ids(ctx, q, `SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%' ORDER BY id`, lq.UnitID)
 	if err != nil {
 		return nil, err
 	}
+	period := ""
+	for _, p := range stakhanov.StatePeriods {
+		if _, start, end, _ := stakhanov.PeriodOf(p, lq.From, 1); start == lq.From && end == lq.To {
+			period = p
+			break
+		}
+	}
 	var entries []stakhanov.LeaderboardEntry
 	var ids []int64
-	for rows.Next() {
-		var e stakhanov.LeaderboardEntry
-		var id int64
-		var normed float64
-		if err := rows.Scan(&id, &e.Shifts, &e.Accepted, &e.Norm, &normed); err != nil {
-			rows.Close()
+	for len(units) > 0 {
+		chunk := units[:min(500, len(units))]
+		units = units[len(chunk):]
+		in := "unit_id IN (" + marks(len(chunk)) + ")"
+		args := int64sToArgs(chunk)
+		var query string
+		if period != "" {
+			query = `SELECT subject_id, shifts, accepted, norm, normed_accepted FROM fulfilment_periods
+				WHERE subject_kind = 'person' AND ` + in + ` AND good_id = ? AND period = ? AND start = ? AND norm > 0`
+			args = append(args, lq.GoodID, period, lq.From)
+		} else {
+			query = `SELECT subject_id, COUNT(*), SUM(accepted), SUM(COALESCE(own_norm, 0)), SUM(CASE WHEN own_norm IS NULL THEN 0 ELSE accepted END)
+				FROM fulfilment_shifts WHERE subject_kind = 'person' AND scope = 'own' AND ` + in + ` AND good_id = ? AND date >= ? AND date <= ?
+				GROUP BY subject_id HAVING SUM(COALESCE(own_norm, 0)) > 0`
+			args = append(args, lq.GoodID, lq.From, lq.To)
+		}
+		rows, err := q.query(ctx, query, args...)
+		if err != nil {
 			return nil, err
 		}
-		e.Person = &stakhanov.Person{ID: id}
-		e.Percent = normed / e.Norm * 100
-		entries = append(entries, e)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		for rows.Next() {
+			var e stakhanov.LeaderboardEntry
+			var id int64
+			var normed float64
+			if err := rows.Scan(&id, &e.Shifts, &e.Accepted, &e.Norm, &normed); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			e.Person = &stakhanov.Person{ID: id}
+			e.Percent = normed / e.Norm * 100
+			entries = append(entries, e)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	people, err := peopleByID(ctx, q, ids)
 	if err != nil {

@@ -177,6 +177,21 @@ stakhanov gen (its award and its admin account gen).`, e)
 		return err
 	}
 	fmt.Fprintf(tw, "GET /api/v1/leaderboard, %d people, %s\t%s\t%s\t\t\t\n", size, month, fmtDuration(pct(board, 50)), fmtDuration(pct(board, 99)))
+	// The whole tree: the leaderboard of the root unit, every person of
+	// the good.
+	var root int64
+	if err := s.WriteDB().QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1`).Scan(&root); err != nil {
+		return err
+	}
+	whole, err := measure(func() string {
+		from, _ := stakhanov.ParseDate(month + "-01")
+		_, _, to, _ := stakhanov.PeriodOf(stakhanov.PeriodMonth, from, 1)
+		return fmt.Sprintf("/api/v1/leaderboard?unit=%d&good=%d&from=%s&to=%s&limit=100", root, good, from, to)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(tw, "GET /api/v1/leaderboard, the whole tree, %s\t%s\t%s\t\t\t\n", month, fmtDuration(pct(whole, 50)), fmtDuration(pct(whole, 99)))
 	return tw.Flush()
 }
 
