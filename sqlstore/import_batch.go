@@ -223,11 +223,7 @@ func (db *DB) importReportsBatched(ctx context.Context, chk *reportChecker, rows
 		return stakhanov.ImportResult{}, err
 	}
 	res.Created, res.Existing = b.created, b.exist
-	if err := tx.Commit(); err != nil {
-		return stakhanov.ImportResult{}, err
-	}
-	db.analyze(ctx)
-	return res, nil
+	return res, tx.Commit()
 }
 
 // reportValues are the columns written per row, in the order of the

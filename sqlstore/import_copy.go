@@ -403,7 +403,6 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		return stakhanov.ImportResult{}, err
 	}
 	committed = true
-	db.analyze(ctx)
 	res.Created, res.Existing = int(written), existing
 	return res, nil
 }

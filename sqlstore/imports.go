@@ -190,10 +190,18 @@ func (db *DB) ImportReports(ctx context.Context, rows iter.Seq[stakhanov.ImportR
 		return stakhanov.ImportResult{}, err
 	}
 	chk := &reportChecker{who: who, dir: dir, corrected: map[int64]bool{}, keys: map[string]int{}, now: db.now(), loc: db.loc}
+	var res stakhanov.ImportResult
 	if c, ok := db.dialect.(Copier); ok {
-		return db.importReportsCopy(ctx, c, chk, rows)
+		res, err = db.importReportsCopy(ctx, c, chk, rows)
+	} else {
+		res, err = db.importReportsBatched(ctx, chk, rows)
 	}
-	return db.importReportsBatched(ctx, chk, rows)
+	if err == nil && res.Created > 0 {
+		// Once the import has given its connection back: on SQLite it is
+		// the only one that writes.
+		db.analyze(ctx)
+	}
+	return res, err
 }
 
 // reportChecker checks import lines without a query: everything but
