@@ -338,47 +338,36 @@ func (db *DB) Candidates(ctx context.Context, awardID int64, today stakhanov.Dat
 }
 
 func (db *DB) readCandidates(ctx context.Context, q querier, a *stakhanov.Award, w *where, p stakhanov.Page) ([]stakhanov.Candidate, int, error) {
-	type row struct {
-		c        stakhanov.Candidate
-		evidence string
+	p = p.Normalize()
+	// The page with its names, and the count: on PostgreSQL each more
+	// round trip was a tenth of the request. (COUNT(*) OVER () in the
+	// page's query made SQLite carry every candidate's evidence.)
+	var total int
+	if err := q.queryRow(ctx, "SELECT COUNT(*) FROM candidacy_state c"+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, 0, err
 	}
-	rows, total, err := list(ctx, q, "c.subject_kind, c.subject_id, c.met, c.considered, c.evidence", "candidacy_state c", w,
-		"c.subject_kind, c.subject_id", p, func(r *sql.Rows) (row, error) {
-			var x row
-			err := r.Scan(&x.c.Subject.Kind, &x.c.Subject.ID, &x.c.Met, &x.c.Considered, &x.evidence)
-			return x, err
-		})
+	args := append(append([]any{}, w.args...), p.Limit, p.Offset)
+	rows, err := q.query(ctx, `SELECT c.subject_kind, c.subject_id, c.met, c.considered, c.evidence, COALESCE(pp.name, uu.name, '')
+		FROM candidacy_state c
+		LEFT JOIN people pp ON c.subject_kind = 'person' AND pp.id = c.subject_id
+		LEFT JOIN units uu ON c.subject_kind = 'unit' AND uu.id = c.subject_id`+w.String()+`
+		ORDER BY c.subject_kind, c.subject_id LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := make([]stakhanov.Candidate, 0, len(rows))
-	var people []int64
-	for _, x := range rows {
-		c := x.c
-		c.AwardID, c.Rule = a.ID, *a.Rules.Candidacy
-		c.ShiftsJSON = []byte(x.evidence)
-		if c.Subject.Kind == stakhanov.SubjectPerson {
-			people = append(people, c.Subject.ID)
-		}
-		out = append(out, c)
-	}
-	names, err := peopleByID(ctx, q, people)
-	if err != nil {
-		return nil, 0, err
-	}
-	for i := range out {
-		c := &out[i]
-		if c.Subject.Kind == stakhanov.SubjectPerson {
-			if p := names[c.Subject.ID]; p != nil {
-				c.Name = p.Name
-			}
-			continue
-		}
-		u, err := findUnit(ctx, q, c.Subject.ID)
-		if err != nil {
+	defer rows.Close()
+	out := []stakhanov.Candidate{}
+	for rows.Next() {
+		c := stakhanov.Candidate{AwardID: a.ID, Rule: *a.Rules.Candidacy}
+		var evidence string
+		if err := rows.Scan(&c.Subject.Kind, &c.Subject.ID, &c.Met, &c.Considered, &evidence, &c.Name); err != nil {
 			return nil, 0, err
 		}
-		c.Name = u.Name
+		c.ShiftsJSON = []byte(evidence)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
