@@ -117,22 +117,31 @@ type FulfilmentQuery struct {
 	VerifiedOnly bool
 }
 
-// RecomputeFulfilment reads the credits and norms a query needs from the store
-// and works out fulfilment per period: what the rolling state (Store's
-// Fulfilment) must answer, computed from the reports, for `state verify`
-// and the tests.
-func RecomputeFulfilment(ctx context.Context, s Store, q FulfilmentQuery) (*Fulfilment, error) {
+// Validate checks a query and fills in its default period (shift); the
+// state's answer and the recomputation both call it.
+func (q *FulfilmentQuery) Validate() error {
 	if q.Subject.IsZero() {
-		return nil, FieldErrorf("subject", "subject is required (person:ID or unit:ID)")
+		return FieldErrorf("subject", "subject is required (person:ID or unit:ID)")
 	}
 	if q.Period == "" {
 		q.Period = PeriodShift
 	}
 	if _, _, _, err := PeriodOf(q.Period, NewDate(2000, 1, 1), 1); err != nil {
-		return nil, err
+		return err
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return nil, FieldErrorf("to", "to is before from")
+		return FieldErrorf("to", "to is before from")
+	}
+	return nil
+}
+
+// RecomputeFulfilment reads the credits and norms a query needs from the store
+// and works out fulfilment per period: what the rolling state (Store's
+// Fulfilment) must answer, computed from the reports, for `state verify`
+// and the tests.
+func RecomputeFulfilment(ctx context.Context, s Store, q FulfilmentQuery) (*Fulfilment, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
 	}
 	credits, err := s.Credits(ctx, CreditFilter{Subject: q.Subject, Members: true, GoodID: q.GoodID, From: q.From, To: q.To})
 	if err != nil {

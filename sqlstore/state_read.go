@@ -18,17 +18,8 @@ import (
 // made of whole periods, shift states otherwise. Rows are in period order,
 // then by good.
 func (db *DB) Fulfilment(ctx context.Context, fq stakhanov.FulfilmentQuery) (*stakhanov.Fulfilment, error) {
-	if fq.Subject.IsZero() {
-		return nil, stakhanov.FieldErrorf("subject", "subject is required (person:ID or unit:ID)")
-	}
-	if fq.Period == "" {
-		fq.Period = stakhanov.PeriodShift
-	}
-	if _, _, _, err := stakhanov.PeriodOf(fq.Period, stakhanov.NewDate(2000, 1, 1), 1); err != nil {
+	if err := fq.Validate(); err != nil {
 		return nil, err
-	}
-	if !fq.From.IsZero() && !fq.To.IsZero() && fq.To.Before(fq.From) {
-		return nil, stakhanov.FieldErrorf("to", "to is before from")
 	}
 	q := db.reader()
 	rows, err := stateFulfilmentRows(ctx, q, fq)

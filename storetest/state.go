@@ -145,7 +145,9 @@ func testStateProperty(t *testing.T, s stakhanov.Store) {
 			what = fmt.Sprintf("a correction of report %d", old.ID)
 			_, err = s.CreateReports(system, []*stakhanov.Report{fix})
 		case k == 7:
-			flagged, _, ferr := s.FindReports(bg, stakhanov.ReportFilter{Status: stakhanov.ReviewFlagged, Page: stakhanov.Page{Limit: stakhanov.MaxLimit}})
+			flagged, ferr := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Report, int, error) {
+				return s.FindReports(bg, stakhanov.ReportFilter{Status: stakhanov.ReviewFlagged, Page: p})
+			})
 			must(t, ferr)
 			if len(flagged) == 0 {
 				continue
