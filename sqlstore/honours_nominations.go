@@ -581,40 +581,12 @@ func memberConflicts(ctx context.Context, q querier, userID int64, n *stakhanov.
 // enterpriseOf returns the nearest unit of kind enterprise on a unit path
 // ("/1/4/9/"), or 0.
 func enterpriseOf(ctx context.Context, q querier, path string) (int64, error) {
-	var ids []int64
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		if id, err := strconv.ParseInt(part, 10, 64); err == nil {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	marks := make([]string, len(ids))
-	args := make([]any, 0, len(ids)+1)
-	args = append(args, stakhanov.UnitEnterprise)
-	for i, id := range ids {
-		marks[i] = "?"
-		args = append(args, id)
-	}
-	rows, err := q.query(ctx, `SELECT id FROM units WHERE kind = ? AND id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	ids, isEnterprise, err := enterprisesOn(ctx, q, path)
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	found := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return 0, err
-		}
-		found[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
 	for i := len(ids) - 1; i >= 0; i-- {
-		if found[ids[i]] {
+		if isEnterprise[ids[i]] {
 			return ids[i], nil
 		}
 	}

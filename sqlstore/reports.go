@@ -103,25 +103,31 @@ func inBatch(err error, i int) error {
 // record it: the nearest unit of kind enterprise on it, or its root if there
 // is none. Reports are distributed by it.
 func reportEnterprise(ctx context.Context, q querier, path string) (int64, error) {
-	ids := pathIDs(path)
-	if len(ids) == 0 {
-		return 0, fmt.Errorf("unit path %q names no unit", path)
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	kinds := map[int64]bool{}
-	err := eachRow(ctx, q, `SELECT id FROM units WHERE kind = 'enterprise' AND id IN (`+marks(len(ids))+`)`, args, func(r *sql.Rows) error {
-		var id int64
-		err := r.Scan(&id)
-		kinds[id] = true
-		return err
-	})
+	ids, isEnterprise, err := enterprisesOn(ctx, q, path)
 	if err != nil {
 		return 0, err
 	}
-	return nearestEnterprise(ids, func(id int64) bool { return kinds[id] }), nil
+	if len(ids) == 0 {
+		return 0, fmt.Errorf("unit path %q names no unit", path)
+	}
+	return nearestEnterprise(ids, func(id int64) bool { return isEnterprise[id] }), nil
+}
+
+// enterprisesOn returns the units of a path (root first) and which of them
+// are enterprises.
+func enterprisesOn(ctx context.Context, q querier, path string) ([]int64, map[int64]bool, error) {
+	ids := pathIDs(path)
+	isEnterprise := map[int64]bool{}
+	if len(ids) == 0 {
+		return nil, isEnterprise, nil
+	}
+	err := eachRow(ctx, q, `SELECT id FROM units WHERE kind = 'enterprise' AND id IN (`+marks(len(ids))+`)`, int64sToArgs(ids), func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		isEnterprise[id] = true
+		return err
+	})
+	return ids, isEnterprise, err
 }
 
 // nearestEnterprise picks, of the units of a path (root first), the last
