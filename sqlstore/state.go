@@ -106,6 +106,8 @@ type stateRun struct {
 	locked   map[stakhanov.SubjectGood]bool
 	// skipCandidacy leaves candidacy to the caller (a rebuild).
 	skipCandidacy bool
+	// rules are goods' plausibility rules, read once a run.
+	rules map[int64]stakhanov.PlausibilityRules
 }
 
 func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
@@ -114,7 +116,8 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		unitNorms: map[stakhanov.SubjectGood]stakhanov.Date{}, spans: map[stakhanov.SubjectGood][2]stakhanov.Date{},
 		units: map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
 		tree: map[treeKey]stakhanov.StateDelta{}, periods: map[periodKey]stakhanov.PeriodTotals{},
-		evaluate: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, locked: map[stakhanov.SubjectGood]bool{}}
+		evaluate: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, locked: map[stakhanov.SubjectGood]bool{},
+		rules: map[int64]stakhanov.PlausibilityRules{}}
 }
 
 // touch marks a subject's own figures for a good on a date to compute again.
@@ -163,9 +166,13 @@ func (r *stateRun) touchReportID(id int64) error {
 // month when a report falls in them: a storm flag raised by this report
 // holds them too.
 func (r *stateRun) touchStormWindow(rep *stakhanov.Report) error {
-	rules, _, err := rulesFor(r.ctx, r.q, rep.GoodID)
-	if err != nil {
-		return err
+	rules, ok := r.rules[rep.GoodID]
+	if !ok {
+		var err error
+		if rules, _, err = rulesFor(r.ctx, r.q, rep.GoodID); err != nil {
+			return err
+		}
+		r.rules[rep.GoodID] = rules
 	}
 	if !rules.InStormDays(rep.Date) {
 		return nil
