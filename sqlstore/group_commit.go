@@ -12,6 +12,13 @@ import (
 // in one transaction, each in a savepoint of its own, so that one write's
 // error undoes only that write. Every caller is answered after the commit,
 // so nothing is acknowledged before it is durable.
+//
+// The rolling state is brought up to date once for the group, before its
+// commit: each write marks what it touched (its state function, run in
+// its savepoint, kept only if the write stands), and one state run takes
+// them all. Writes of one subject, one unit or one period then share
+// their state's statements; if the run fails, the whole group is undone
+// and every write in it answered with the error.
 
 // maxGroup bounds how many writes share one commit.
 const maxGroup = 256
@@ -19,9 +26,11 @@ const maxGroup = 256
 var errClosed = errors.New("the store is closed")
 
 type groupWrite struct {
-	ctx  context.Context
-	fn   func(q querier) error
-	done chan error
+	ctx context.Context
+	fn  func(q querier) error
+	// state marks on a run what fn touched; nil for none.
+	state func(run *stateRun) error
+	done  chan error
 }
 
 type committer struct {
@@ -42,12 +51,23 @@ func (db *DB) EnableGroupCommit() {
 }
 
 // groupTx runs fn in a write transaction, shared with other writes when
-// group commit is on. It returns once fn's work is committed or undone.
-func (db *DB) groupTx(ctx context.Context, fn func(q querier) error) error {
+// group commit is on, then state (if not nil), which marks on a state run
+// what fn touched; the run is applied in the same transaction. It returns
+// once fn's work is committed or undone.
+func (db *DB) groupTx(ctx context.Context, fn func(q querier) error, state func(run *stateRun) error) error {
 	if db.group == nil {
-		return db.inTx(ctx, fn)
+		return db.inTx(ctx, func(q querier) error {
+			if err := fn(q); err != nil || state == nil {
+				return err
+			}
+			run := db.newStateRun(ctx, q)
+			if err := state(run); err != nil {
+				return err
+			}
+			return run.apply()
+		})
 	}
-	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	w := &groupWrite{ctx: ctx, fn: fn, state: state, done: make(chan error, 1)}
 	select {
 	case db.group.queue <- w:
 	case <-ctx.Done():
@@ -104,6 +124,8 @@ func (c *committer) commit(batch []*groupWrite) {
 		return
 	}
 	q := querier{q: tx, d: c.db.dialect}
+	ctx := context.Background()
+	group := c.db.newStateRun(ctx, q)
 	for i, w := range batch {
 		if err := w.ctx.Err(); err != nil {
 			errs[i] = err
@@ -114,7 +136,17 @@ func (c *committer) commit(batch []*groupWrite) {
 			fail(err)
 			return
 		}
-		errs[i] = runWrite(w.fn, q)
+		var touched *stateRun
+		errs[i] = runWrite(func() error {
+			if err := w.fn(q); err != nil || w.state == nil {
+				return err
+			}
+			touched = c.db.newStateRun(ctx, q)
+			return w.state(touched)
+		})
+		if errs[i] == nil && touched != nil {
+			group.merge(touched)
+		}
 		if errs[i] != nil {
 			if _, err := tx.Exec("ROLLBACK TO SAVEPOINT group_write"); err != nil {
 				tx.Rollback()
@@ -128,6 +160,11 @@ func (c *committer) commit(batch []*groupWrite) {
 			return
 		}
 	}
+	if err := runWrite(group.apply); err != nil {
+		tx.Rollback()
+		fail(err)
+		return
+	}
 	if err := tx.Commit(); err != nil {
 		fail(err)
 	}
@@ -135,13 +172,13 @@ func (c *committer) commit(batch []*groupWrite) {
 
 // runWrite runs one write, turning a panic into its error so that one bad
 // write cannot stop the committer.
-func runWrite(fn func(q querier) error, q querier) (err error) {
+func runWrite(fn func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("write panicked: %v", p)
 		}
 	}()
-	return fn(q)
+	return fn()
 }
 
 func (c *committer) close() {

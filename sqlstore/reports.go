@@ -62,12 +62,11 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 			}
 			created[i] = ok
 		}
-		if err := db.reportsState(ctx, q, rs, created); err != nil {
-			return err
-		}
 		// A storm flags earlier reports of the month too, some perhaps in
 		// this batch: answer every report with its flags as stored.
 		return loadReviews(ctx, q, rs)
+	}, func(run *stateRun) error {
+		return db.reportsState(run, rs, created)
 	})
 	if err != nil {
 		return nil, err
@@ -502,11 +501,13 @@ func credits(ctx context.Context, q querier, f stakhanov.CreditFilter) ([]stakha
 			w.add("r.date <= ?", f.To)
 		}
 	}
+	// CROSS JOIN keeps SQLite's planner to helpers first, by their
+	// person: the other way round reads every report.
 	query := `SELECT r.id, r.subject_kind, r.subject_id, r.good_id, r.date, r.shift, r.produced, r.accepted, r.subject_share, 0, ` + held + `
 		FROM reports r` + own.String() + `
 		UNION ALL
 		SELECT r.id, 'person', h.person_id, r.good_id, r.date, r.shift, r.produced, r.accepted, h.share, 1, ` + held + `
-		FROM report_helpers h JOIN reports r ON r.id = h.report_id` + helped.String() + `
+		FROM report_helpers h CROSS JOIN reports r` + helped.String() + ` AND r.id = h.report_id
 		ORDER BY 5, 6, 1`
 	rows, err := q.query(ctx, query, append(own.args, helped.args...)...)
 	if err != nil {
@@ -526,11 +527,14 @@ func credits(ctx context.Context, q querier, f stakhanov.CreditFilter) ([]stakha
 	return out, rows.Err()
 }
 
-// reportsState brings the state up to date with the reports just written
-// (created): their subjects and helpers, the reports they correct, and the
-// reports a storm flag may have reached in the last days of their month.
-func (db *DB) reportsState(ctx context.Context, q querier, rs []*stakhanov.Report, created []bool) error {
-	run := db.newStateRun(ctx, q)
+// reportsState marks on a state run what the reports just written
+// (created) touch: their subjects and helpers, the reports they correct,
+// and the reports a storm flag may have reached in the last days of their
+// month.
+func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool) error {
+	if db.stateOff {
+		return nil
+	}
 	for i, r := range rs {
 		if !created[i] {
 			continue
@@ -545,7 +549,7 @@ func (db *DB) reportsState(ctx context.Context, q querier, rs []*stakhanov.Repor
 			return err
 		}
 	}
-	return run.apply()
+	return nil
 }
 
 // FindDuplicateShifts reads the reports set aside (superseded by a report

@@ -129,6 +129,41 @@ func (r *stateRun) touch(s stakhanov.Subject, good int64, d stakhanov.Date) {
 	r.days[k][d] = true
 }
 
+// merge takes what another run of the same transaction touched, for one
+// apply of both.
+func (r *stateRun) merge(o *stateRun) {
+	for k, days := range o.days {
+		for d := range days {
+			r.touch(k.Subject, k.GoodID, d)
+		}
+	}
+	for k, f := range o.from {
+		if g, ok := r.from[k]; !ok || f.Before(g) {
+			r.from[k] = f
+		}
+	}
+	for k, f := range o.unitNorms {
+		if g, ok := r.unitNorms[k]; !ok || f.Before(g) {
+			r.unitNorms[k] = f
+		}
+	}
+	for k, sp := range o.spans {
+		if prev, ok := r.spans[k]; ok {
+			sp = [2]stakhanov.Date{minDate(sp[0], prev[0]), maxDate(sp[1], prev[1])}
+		}
+		r.spans[k] = sp
+	}
+	for k, dates := range o.evaluate {
+		r.markEvaluate(k, stakhanov.Date{})
+		for d := range dates {
+			r.markEvaluate(k, d)
+		}
+	}
+	for g, rules := range o.rules {
+		r.rules[g] = rules
+	}
+}
+
 // touchReport marks everything a report's credits reach: its subject and
 // its helpers, on its date.
 func (r *stateRun) touchReport(rep *stakhanov.Report) {
@@ -1036,7 +1071,7 @@ func queryShiftStates(ctx context.Context, q querier, query string, args ...any)
 // one's lines cover, a batch of subjects at a time so that what is kept in
 // memory stays bounded.
 func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error {
-	if j.maxID == 0 {
+	if j.maxID == 0 || db.stateOff {
 		return nil
 	}
 	q, done := q.cached()

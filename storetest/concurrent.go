@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -45,5 +46,67 @@ func testConcurrentReports(t *testing.T, s stakhanov.Store) {
 		if r.GoodID != w.coal.ID {
 			t.Fatalf("a refused report was written: %+v", r)
 		}
+	}
+}
+
+// testConcurrentState writes reports from many goroutines at once, for a
+// few people on the same days (so that a store committing them together
+// brings one subject's, one unit's and one month's state up to date for
+// many writes at a time), with helpers, refused reports and second
+// reports for a shift among them; then every answer of the rolling state
+// must equal a recomputation from the reports.
+func testConcurrentState(t *testing.T, s stakhanov.Store) {
+	w := newWorld(t, s)
+	start := date(t, "2026-08-03")
+	people := []*stakhanov.Person{w.miner, w.helper1, w.helper2}
+	for _, p := range people {
+		must(t, s.CreateNorm(system, &stakhanov.Norm{Subject: stakhanov.PersonSubject(p.ID), GoodID: w.coal.ID, Amount: 8,
+			EffectiveFrom: start, Reason: "first norm"}))
+	}
+	c := account(t, s, "commission", stakhanov.RoleCommittee, nil, nil)
+	rule := stakhanov.CandidacyRule{Kind: stakhanov.RuleKOfN, Subject: stakhanov.SubjectPerson, GoodID: w.coal.ID, Percent: 100, K: 3, N: 5}
+	must(t, s.CreateAward(system, &stakhanov.Award{Name: "Excellent Miner", Kind: stakhanov.AwardMedal, Country: "USSR", Authority: "Presidium",
+		Established: date(t, "1938-12-27"), Insignia: star("silver"),
+		Rules: stakhanov.AwardRules{Candidacy: &rule, Stages: []stakhanov.Stage{stage("commission", 1, c)}}}))
+	const n = 96
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := people[i%3]
+			// Shift 1 or 2 of twelve days: writers 0 and 72 (and so on) race
+			// for one shift.
+			r := report(stakhanov.PersonSubject(p.ID), w.coal, start.AddDays(i/3%12), 1+i/36%2, float64(4+i%9), float64(4+i%9), "")
+			switch {
+			case i%11 == 5:
+				r.GoodID = 9999 // refused inside the transaction
+			case i%7 == 2 && p.ID != w.helper2.ID:
+				r.Helpers = []stakhanov.Helper{{PersonID: w.helper2.ID, Share: ptrTo(0.25)}}
+			}
+			_, errs[i] = s.CreateReports(system, []*stakhanov.Report{r})
+		}()
+	}
+	wg.Wait()
+	written := 0
+	for i, err := range errs {
+		switch {
+		case i%11 == 5:
+			wantCode(t, err, stakhanov.EINVALID, "good_id")
+		case err == nil:
+			written++
+		case stakhanov.ErrorCode(err) != stakhanov.ECONFLICT:
+			t.Fatalf("report %d: %v", i, err)
+		}
+	}
+	if written < 60 {
+		t.Fatalf("written: %d of %d, want most", written, n)
+	}
+	var problems []string
+	err := stakhanov.VerifyState(bg, s, stakhanov.DateOf(time.Now()), func(p stakhanov.StateProblem) { problems = append(problems, p.Message) }, nil)
+	must(t, err)
+	for _, p := range problems {
+		t.Error(p)
 	}
 }

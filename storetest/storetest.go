@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReportIdempotency", testReportIdempotency},
 		{"ReportBatchAtomic", testReportBatchAtomic},
 		{"ConcurrentReports", testConcurrentReports},
+		{"ConcurrentState", testConcurrentState},
 		{"OneReportPerShift", testOneReportPerShift},
 		{"CorrectionReplaces", testCorrectionReplaces},
 		{"BatchSameShift", testBatchSameShift},

@@ -13,24 +13,36 @@ import (
 	"time"
 
 	"github.com/stakhanov/stakhanov"
+	"github.com/stakhanov/stakhanov/sqlite"
+	"github.com/stakhanov/stakhanov/sqlstore"
 )
 
 // BenchmarkSingleReportIngest measures single-report HTTP ingest: parallel
 // clients each POST one report per request to a Main serving the demo
-// world on SQLite, every report acknowledged only after its commit.
+// world on SQLite, every report acknowledged only after its commit. Each
+// run sends b.N reports to a server that keeps the rolling state and b.N
+// to one that does not (the baseline), and reports both throughputs and
+// what the state costs, in per cent of the baseline's time.
 //
-//	go test ./cmd/stakhanov -run '^$' -bench SingleReportIngest -benchtime 5000x
+//	go test ./cmd/stakhanov -run '^$' -bench SingleReportIngest -benchtime 3000x
 func BenchmarkSingleReportIngest(b *testing.B) {
 	for _, clients := range []int{1, 8, 32} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			benchIngest(b, clients)
+			without := benchIngest(b, clients, sqlstore.WithoutStateForBenchmark())
+			with := benchIngest(b, clients)
+			reportStateCost(b, float64(b.N), with, without, "reports")
 		})
 	}
 }
 
-func benchIngest(b *testing.B, clients int) {
+func benchIngest(b *testing.B, clients int, opts ...sqlstore.Option) time.Duration {
 	db, w := seededDB(b)
+	s, err := sqlite.Open(context.Background(), db, time.Now, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
 	m := NewMain()
+	m.Store = s
 	m.Config.DB = db
 	m.Config.Addr = "127.0.0.1:0"
 	m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -48,7 +60,6 @@ func benchIngest(b *testing.B, clients int) {
 	url := m.URL() + "/api/v1/reports"
 	var next, failed atomic.Int64
 	start := stakhanov.NewDate(1950, 1, 1)
-	b.ResetTimer()
 	began := time.Now()
 	var wg sync.WaitGroup
 	for c := 0; c < clients; c++ {
@@ -78,9 +89,8 @@ func benchIngest(b *testing.B, clients int) {
 	}
 	wg.Wait()
 	took := time.Since(began)
-	b.StopTimer()
 	if n := failed.Load(); n > 0 {
 		b.Fatalf("%d of %d reports were not acknowledged", n, b.N)
 	}
-	b.ReportMetric(float64(b.N)/took.Seconds(), "reports/s")
+	return took
 }
