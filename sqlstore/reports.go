@@ -501,12 +501,13 @@ func credits(ctx context.Context, q querier, f stakhanov.CreditFilter) ([]stakha
 			w.add("r.date <= ?", f.To)
 		}
 	}
-	// CROSS JOIN keeps SQLite's planner to helpers first, by their
+	// Dates are read as text (see shiftStateColumns). CROSS JOIN keeps
+	// SQLite's planner to helpers first, by their
 	// person: the other way round reads every report.
-	query := `SELECT r.id, r.subject_kind, r.subject_id, r.good_id, r.date, r.shift, r.produced, r.accepted, r.subject_share, 0, ` + held + `
+	query := `SELECT r.id, r.subject_kind, r.subject_id, r.good_id, CAST(r.date AS TEXT), r.shift, r.produced, r.accepted, r.subject_share, 0, ` + held + `
 		FROM reports r` + own.String() + `
 		UNION ALL
-		SELECT r.id, 'person', h.person_id, r.good_id, r.date, r.shift, r.produced, r.accepted, h.share, 1, ` + held + `
+		SELECT r.id, 'person', h.person_id, r.good_id, CAST(r.date AS TEXT), r.shift, r.produced, r.accepted, h.share, 1, ` + held + `
 		FROM report_helpers h CROSS JOIN reports r` + helped.String() + ` AND r.id = h.report_id
 		ORDER BY 5, 6, 1`
 	rows, err := q.query(ctx, query, append(own.args, helped.args...)...)

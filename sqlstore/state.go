@@ -27,7 +27,9 @@ import (
 //  4. the candidacy of every subject touched is evaluated again for each
 //     award whose rule reads the good.
 
-const shiftStateColumns = `subject_kind, subject_id, scope, good_id, date, shift, produced, accepted, held_produced, held_accepted,
+// The date is read as text: the SQLite driver would parse every DATE
+// into a time.Time first, with time.Parse (5 % of an import).
+const shiftStateColumns = `subject_kind, subject_id, scope, good_id, CAST(date AS TEXT), shift, produced, accepted, held_produced, held_accepted,
 	credits, held_credits, own_norm, member_norm, member_normed, v_member_norm, v_member_normed`
 
 func scanShiftState(row interface{ Scan(...any) error }) (*stakhanov.ShiftState, error) {
@@ -1117,7 +1119,7 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 	}
 	others = append(others, j.flaggedBefore...)
 	slices.SortFunc(spans, func(a, b span) int { return compareSubjectGood(a.k, b.k) })
-	const batch = 5000
+	const batch = 20000
 	for len(spans) > 0 || len(others) > 0 {
 		run := db.newStateRun(ctx, q)
 		for _, id := range others {
