@@ -887,13 +887,15 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, dates map[s
 	}
 	// The subjects considered are those with a norm for the rule's good,
 	// as RecomputeCandidates considers them.
-	w := &where{}
-	w.add("subject_kind = ? AND subject_id = ?", s.Kind, s.ID)
+	var eligible bool
 	if a.rule.GoodID != 0 {
-		w.add("good_id = ?", a.rule.GoodID)
-	}
-	eligible, err := exists(r.ctx, r.q, "norms"+w.String(), w.args...)
-	if err != nil {
+		// The norms the run read for the subject's own figures.
+		idx, err := r.normIndex(stakhanov.SubjectGood{Subject: s, GoodID: a.rule.GoodID})
+		if err != nil {
+			return err
+		}
+		eligible = idx.Any()
+	} else if eligible, err = exists(r.ctx, r.q, "norms WHERE subject_kind = ? AND subject_id = ?", s.Kind, s.ID); err != nil {
 		return err
 	}
 	today := r.db.today()
