@@ -16,20 +16,13 @@ func testConcurrentReports(t *testing.T, s stakhanov.Store) {
 	w := newWorld(t, s)
 	miner := stakhanov.PersonSubject(w.miner.ID)
 	const n = 40
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			r := report(miner, w.coal, date(t, "1936-01-01").AddDays(i), 1, 8, 8, fmt.Sprintf("c-%d", i))
-			if i%10 == 3 {
-				r.GoodID = 9999 // refused by the store, inside the transaction
-			}
-			_, errs[i] = s.CreateReports(system, []*stakhanov.Report{r})
-		}(i)
-	}
-	wg.Wait()
+	errs := createConcurrently(s, n, func(i int) *stakhanov.Report {
+		r := report(miner, w.coal, date(t, "1936-01-01").AddDays(i), 1, 8, 8, fmt.Sprintf("c-%d", i))
+		if i%10 == 3 {
+			r.GoodID = 9999 // refused by the store, inside the transaction
+		}
+		return r
+	})
 	for i, err := range errs {
 		if i%10 == 3 {
 			wantCode(t, err, stakhanov.EINVALID, "good_id")
@@ -69,26 +62,19 @@ func testConcurrentState(t *testing.T, s stakhanov.Store) {
 		Established: date(t, "1938-12-27"), Insignia: star("silver"),
 		Rules: stakhanov.AwardRules{Candidacy: &rule, Stages: []stakhanov.Stage{stage("commission", 1, c)}}}))
 	const n = 96
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := people[i%3]
-			// Shift 1 or 2 of twelve days: writers 0 and 72 (and so on) race
-			// for one shift.
-			r := report(stakhanov.PersonSubject(p.ID), w.coal, start.AddDays(i/3%12), 1+i/36%2, float64(4+i%9), float64(4+i%9), "")
-			switch {
-			case i%11 == 5:
-				r.GoodID = 9999 // refused inside the transaction
-			case i%7 == 2 && p.ID != w.helper2.ID:
-				r.Helpers = []stakhanov.Helper{{PersonID: w.helper2.ID, Share: ptrTo(0.25)}}
-			}
-			_, errs[i] = s.CreateReports(system, []*stakhanov.Report{r})
-		}()
-	}
-	wg.Wait()
+	errs := createConcurrently(s, n, func(i int) *stakhanov.Report {
+		p := people[i%3]
+		// Shift 1 or 2 of twelve days: writers 0 and 72 (and so on) race
+		// for one shift.
+		r := report(stakhanov.PersonSubject(p.ID), w.coal, start.AddDays(i/3%12), 1+i/36%2, float64(4+i%9), float64(4+i%9), "")
+		switch {
+		case i%11 == 5:
+			r.GoodID = 9999 // refused inside the transaction
+		case i%7 == 2 && p.ID != w.helper2.ID:
+			r.Helpers = []stakhanov.Helper{{PersonID: w.helper2.ID, Share: ptrTo(0.25)}}
+		}
+		return r
+	})
 	written := 0
 	for i, err := range errs {
 		switch {
@@ -109,4 +95,24 @@ func testConcurrentState(t *testing.T, s stakhanov.Store) {
 	for _, p := range problems {
 		t.Error(p)
 	}
+}
+
+// createConcurrently makes n reports with mk, then writes each in a
+// CreateReports of its own, all at once, and returns their errors.
+func createConcurrently(s stakhanov.Store, n int, mk func(i int) *stakhanov.Report) []error {
+	rs := make([]*stakhanov.Report, n)
+	for i := range n {
+		rs[i] = mk(i)
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.CreateReports(system, []*stakhanov.Report{r})
+		}()
+	}
+	wg.Wait()
+	return errs
 }

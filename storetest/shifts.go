@@ -3,7 +3,6 @@ package storetest
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stakhanov/stakhanov"
@@ -174,17 +173,7 @@ func testConcurrentSameShift(t *testing.T, s stakhanov.Store) {
 	day := date(t, "1936-01-01")
 	const n = 16
 	race := func(mk func(i int) *stakhanov.Report) (won int) {
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, errs[i] = s.CreateReports(system, []*stakhanov.Report{mk(i)})
-			}()
-		}
-		wg.Wait()
-		for _, err := range errs {
+		for _, err := range createConcurrently(s, n, mk) {
 			if err == nil {
 				won++
 			} else if stakhanov.ErrorCode(err) != stakhanov.ECONFLICT {
