@@ -150,10 +150,7 @@ func (r *stateRun) merge(o *stateRun) {
 		}
 	}
 	for k, sp := range o.spans {
-		if prev, ok := r.spans[k]; ok {
-			sp = [2]stakhanov.Date{minDate(sp[0], prev[0]), maxDate(sp[1], prev[1])}
-		}
-		r.spans[k] = sp
+		r.touchSpan(k, sp[0], sp[1])
 	}
 	for k, dates := range o.evaluate {
 		r.markEvaluate(k, stakhanov.Date{})
@@ -164,6 +161,15 @@ func (r *stateRun) merge(o *stateRun) {
 	for g, rules := range o.rules {
 		r.rules[g] = rules
 	}
+}
+
+// touchSpan marks a subject's own figures for a good from one date to
+// another to compute again, widening a span marked before.
+func (r *stateRun) touchSpan(k stakhanov.SubjectGood, from, to stakhanov.Date) {
+	if prev, ok := r.spans[k]; ok {
+		from, to = minDate(from, prev[0]), maxDate(to, prev[1])
+	}
+	r.spans[k] = [2]stakhanov.Date{from, to}
 }
 
 // touchReport marks everything a report's credits reach: its subject and
@@ -1133,11 +1139,8 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 		chunk := spans[:min(batch, len(spans))]
 		spans = spans[len(chunk):]
 		for _, s := range chunk {
-			if prev, ok := run.spans[s.k]; ok {
-				// A person with reports of its own and as a helper.
-				s.from, s.to = minDate(s.from, prev[0]), maxDate(s.to, prev[1])
-			}
-			run.spans[s.k] = [2]stakhanov.Date{s.from, s.to}
+			// A person with reports of its own and as a helper has two.
+			run.touchSpan(s.k, s.from, s.to)
 		}
 		if err := run.apply(); err != nil {
 			return err
