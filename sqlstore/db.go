@@ -136,7 +136,7 @@ func (db *DB) analyze(ctx context.Context) {
 			DELETE FROM sqlite_stat1 WHERE stat = '0' OR stat LIKE '0 %'; ANALYZE sqlite_schema`)
 		return
 	}
-	db.write.ExecContext(ctx, "ANALYZE reports, fulfilment_shifts, fulfilment_periods, candidacy_state")
+	db.write.ExecContext(ctx, "ANALYZE reports, fulfilment_months, fulfilment_periods, candidacy_state")
 }
 
 // Analyze refreshes the planner's statistics (sqlite and postgres open

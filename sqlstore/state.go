@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -21,29 +20,12 @@ import (
 //     computed again from its credits (a few reports) under a lock on the
 //     subject (fulfilment_subjects), and the difference each makes is
 //     gathered for the units above it;
-//  2. the units' tree states take those differences by additive upserts,
-//     so that concurrent writes under one unit need not read each other;
+//  2. the units' tree states take those differences, each month row of
+//     them locked, read and changed (lockTree), so that concurrent writes
+//     under one unit take turns on it;
 //  3. period totals take the difference each changed shift state makes;
 //  4. the candidacy of every subject touched is evaluated again for each
 //     award whose rule reads the good.
-
-// The date is read as text: the SQLite driver would parse every DATE
-// into a time.Time first, with time.Parse (5 % of an import).
-const shiftStateColumns = `subject_kind, subject_id, scope, good_id, CAST(date AS TEXT), shift, produced, accepted, held_produced, held_accepted,
-	credits, held_credits, own_norm, member_norm, member_normed, v_member_norm, v_member_normed`
-
-func scanShiftState(row interface{ Scan(...any) error }) (*stakhanov.ShiftState, error) {
-	s := &stakhanov.ShiftState{}
-	var scope string
-	var own sql.NullFloat64
-	err := row.Scan(&s.Subject.Kind, &s.Subject.ID, &scope, &s.GoodID, &s.Date, &s.Shift, &s.Produced, &s.Accepted, &s.HeldProduced, &s.HeldAccepted,
-		&s.Credits, &s.HeldCredits, &own, &s.MemberNorm, &s.MemberNormed, &s.VMemberNorm, &s.VMemberNormed)
-	s.Tree = scope == scopeTree
-	if own.Valid {
-		s.OwnNorm = &own.Float64
-	}
-	return s, err
-}
 
 const (
 	scopeOwn  = "own"
@@ -110,6 +92,14 @@ type stateRun struct {
 	skipCandidacy bool
 	// rules are goods' plausibility rules, read once a run.
 	rules map[int64]stakhanov.PlausibilityRules
+
+	// months are the month rows of shift states read or written, written
+	// back at the end (writeMonths); covered are the dates whose own rows
+	// of a subject were read (from, to; zero: open), ownMonths the months
+	// of a subject's own rows held.
+	months    map[monthKey]*monthRow
+	covered   map[stakhanov.SubjectGood][2]stakhanov.Date
+	ownMonths map[stakhanov.SubjectGood][]stakhanov.Date
 }
 
 func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
@@ -119,7 +109,8 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		units: map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
 		tree: map[treeKey]stakhanov.StateDelta{}, periods: map[periodKey]stakhanov.PeriodTotals{},
 		evaluate: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, locked: map[stakhanov.SubjectGood]bool{},
-		rules: map[int64]stakhanov.PlausibilityRules{}}
+		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
+		covered: map[stakhanov.SubjectGood][2]stakhanov.Date{}, ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{}}
 }
 
 // touch marks a subject's own figures for a good on a date to compute again.
@@ -398,6 +389,9 @@ func (r *stateRun) apply() error {
 			return err
 		}
 	}
+	if err := r.writeMonths(); err != nil {
+		return err
+	}
 	if err := r.applyPeriods(); err != nil {
 		return err
 	}
@@ -495,32 +489,19 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 			s.HeldCredits++
 		}
 	}
+	if err := r.loadOwn(k, from, to); err != nil {
+		return err
+	}
 	old := map[dayShift]*stakhanov.ShiftState{}
-	w := &where{}
-	w.add("subject_kind = ? AND subject_id = ? AND scope = 'own' AND good_id = ?", k.Subject.Kind, k.Subject.ID, k.GoodID)
-	if !from.IsZero() {
-		w.add("date >= ?", from)
-	}
-	if !to.IsZero() {
-		w.add("date <= ?", to)
-	}
-	rows, err := r.q.query(r.ctx, "SELECT "+shiftStateColumns+" FROM fulfilment_shifts"+w.String(), w.args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		s, err := scanShiftState(rows)
-		if err != nil {
-			rows.Close()
-			return err
+	for _, month := range r.ownMonths[k] {
+		if (!from.IsZero() && month.Before(monthOf(from))) || (!to.IsZero() && month.After(to)) {
+			continue
 		}
-		if wanted(s.Date) {
-			old[dayShift{s.Date, s.Shift}] = s
+		for _, s := range r.months[monthKey{subject: k.Subject, good: k.GoodID, month: month}].states {
+			if wanted(s.Date) {
+				old[dayShift{s.Date, s.Shift}] = s
+			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	// Units above: a person's unit and its ancestors; a collective's own
 	// reports count in its own tree and its ancestors'.
@@ -549,13 +530,15 @@ func (r *stateRun) changeOwn(k stakhanov.SubjectGood, unitID int64, info unitInf
 	if cur == nil {
 		cur = old
 	}
-	if s == nil {
-		if _, err := r.q.exec(r.ctx, `DELETE FROM fulfilment_shifts WHERE subject_kind = ? AND subject_id = ? AND scope = 'own' AND good_id = ?
-			AND date = ? AND shift = ? AND enterprise_id = ?`, k.Subject.Kind, k.Subject.ID, k.GoodID, old.Date, old.Shift, info.enterprise); err != nil {
-			return err
-		}
-	} else if err := r.writeShiftState(s, scopeOwn, unitID, info.enterprise); err != nil {
+	m, err := r.ownMonth(k, cur.Date)
+	if err != nil {
 		return err
+	}
+	m.unit, m.enterprise = unitID, info.enterprise
+	if s == nil {
+		m.remove(old.Date, old.Shift)
+	} else {
+		m.put(s)
 	}
 	delta := stakhanov.Contribution(s).Minus(stakhanov.Contribution(old))
 	if !delta.IsZero() {
@@ -583,25 +566,6 @@ func sameShiftState(a, b *stakhanov.ShiftState) bool {
 	return x == y
 }
 
-func (r *stateRun) writeShiftState(s *stakhanov.ShiftState, scope string, unitID, enterprise int64) error {
-	var own any
-	if s.OwnNorm != nil {
-		own = *s.OwnNorm
-	}
-	_, err := r.q.exec(r.ctx, `INSERT INTO fulfilment_shifts (subject_kind, subject_id, scope, good_id, date, shift, enterprise_id, unit_id,
-		produced, accepted, held_produced, held_accepted, credits, held_credits, own_norm, member_norm, member_normed, v_member_norm, v_member_normed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (subject_kind, subject_id, scope, good_id, date, shift, enterprise_id) DO UPDATE SET
-		unit_id = excluded.unit_id, produced = excluded.produced, accepted = excluded.accepted, held_produced = excluded.held_produced,
-		held_accepted = excluded.held_accepted, credits = excluded.credits, held_credits = excluded.held_credits, own_norm = excluded.own_norm,
-		member_norm = excluded.member_norm, member_normed = excluded.member_normed, v_member_norm = excluded.v_member_norm,
-		v_member_normed = excluded.v_member_normed`,
-		s.Subject.Kind, s.Subject.ID, scope, s.GoodID, s.Date, s.Shift, enterprise, unitID,
-		s.Produced, s.Accepted, s.HeldProduced, s.HeldAccepted, s.Credits, s.HeldCredits, own,
-		s.MemberNorm, s.MemberNormed, s.VMemberNorm, s.VMemberNormed)
-	return err
-}
-
 func (r *stateRun) addPeriods(k stakhanov.SubjectGood, d stakhanov.Date, t stakhanov.PeriodTotals) {
 	if t.IsZero() {
 		return
@@ -612,10 +576,8 @@ func (r *stateRun) addPeriods(k stakhanov.SubjectGood, d stakhanov.Date, t stakh
 	}
 }
 
-// applyTree adds the gathered differences to the units' tree states. The
-// upserts add rather than overwrite, so that writes under one unit at the
-// same time each add their own; the figures before are the figures after
-// less the difference.
+// applyTree adds the gathered differences to the units' tree states, in
+// the month rows lockTree takes.
 func (r *stateRun) applyTree() error {
 	keys := make([]treeKey, 0, len(r.tree))
 	for k, d := range r.tree {
@@ -629,50 +591,38 @@ func (r *stateRun) applyTree() error {
 	if err := r.loadUnitNorms(keys); err != nil {
 		return err
 	}
+	rows := make([]monthKey, 0, len(keys))
+	for _, k := range keys {
+		mk := treeMonth(k.unit, k.good, k.date)
+		if len(rows) == 0 || rows[len(rows)-1] != mk {
+			rows = append(rows, mk)
+		}
+	}
+	if err := r.lockTree(rows); err != nil {
+		return err
+	}
 	for _, k := range keys {
 		d := r.tree[k]
-		info, err := r.unit(k.unit)
-		if err != nil {
-			return err
-		}
 		sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(k.unit), GoodID: k.good}
 		idx, err := r.normIndex(sg)
 		if err != nil {
 			return err
 		}
-		var own any
-		if n := ownNorm(idx, sg, k.date); n != nil {
-			own = *n
-		}
-		s, err := scanShiftState(r.q.queryRow(r.ctx, `INSERT INTO fulfilment_shifts (subject_kind, subject_id, scope, good_id, date, shift, enterprise_id, unit_id,
-			produced, accepted, held_produced, held_accepted, credits, held_credits, own_norm, member_norm, member_normed, v_member_norm, v_member_normed)
-			VALUES ('unit', ?, 'tree', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (subject_kind, subject_id, scope, good_id, date, shift, enterprise_id) DO UPDATE SET
-			produced = fulfilment_shifts.produced + excluded.produced, accepted = fulfilment_shifts.accepted + excluded.accepted,
-			held_produced = fulfilment_shifts.held_produced + excluded.held_produced, held_accepted = fulfilment_shifts.held_accepted + excluded.held_accepted,
-			credits = fulfilment_shifts.credits + excluded.credits, held_credits = fulfilment_shifts.held_credits + excluded.held_credits,
-			member_norm = fulfilment_shifts.member_norm + excluded.member_norm, member_normed = fulfilment_shifts.member_normed + excluded.member_normed,
-			v_member_norm = fulfilment_shifts.v_member_norm + excluded.v_member_norm, v_member_normed = fulfilment_shifts.v_member_normed + excluded.v_member_normed
-			RETURNING `+shiftStateColumns,
-			k.unit, k.good, k.date, k.shift, info.enterprise, k.unit,
-			d.Produced, d.Accepted, d.HeldProduced, d.HeldAccepted, d.Credits, d.HeldCredits, own,
-			d.MemberNorm, d.MemberNormed, d.VMemberNorm, d.VMemberNormed))
-		if err != nil {
-			return err
-		}
-		before := *s
-		before.Add(stakhanov.StateDelta{}.Minus(d))
+		m := r.months[treeMonth(k.unit, k.good, k.date)]
 		var prev *stakhanov.ShiftState
-		if before.Credits > 0 {
+		now := m.get(k.date, k.shift)
+		if now == nil {
+			now = &stakhanov.ShiftState{Subject: sg.Subject, Tree: true, GoodID: k.good, Date: k.date, Shift: k.shift, OwnNorm: ownNorm(idx, sg, k.date)}
+		} else {
+			before := *now
 			prev = &before
 		}
-		now := s
-		if s.Credits <= 0 {
-			if _, err := r.q.exec(r.ctx, `DELETE FROM fulfilment_shifts WHERE subject_kind = 'unit' AND subject_id = ? AND scope = 'tree' AND good_id = ?
-				AND date = ? AND shift = ? AND enterprise_id = ?`, k.unit, k.good, k.date, k.shift, info.enterprise); err != nil {
-				return err
-			}
+		now.Add(d)
+		if now.Credits <= 0 {
+			m.remove(k.date, k.shift)
 			now = nil
+		} else {
+			m.put(now)
 		}
 		r.addPeriods(sg, k.date, stakhanov.Totals(now).Minus(stakhanov.Totals(prev)))
 		if idx.Any() {
@@ -680,6 +630,10 @@ func (r *stateRun) applyTree() error {
 		}
 	}
 	return nil
+}
+
+func treeMonth(unit, good int64, d stakhanov.Date) monthKey {
+	return monthKey{subject: stakhanov.UnitSubject(unit), tree: true, good: good, month: monthOf(d)}
 }
 
 // loadUnitNorms reads the norms of the units the tree states touch, one
@@ -732,41 +686,48 @@ func (r *stateRun) refreshTreeNorms(k stakhanov.SubjectGood, from stakhanov.Date
 	if err != nil {
 		return err
 	}
-	rows, err := r.q.query(r.ctx, "SELECT "+shiftStateColumns+` FROM fulfilment_shifts
-		WHERE subject_kind = 'unit' AND subject_id = ? AND scope = 'tree' AND good_id = ? AND date >= ?`, k.Subject.ID, k.GoodID, from)
+	rows, err := r.q.query(r.ctx, `SELECT CAST(month AS TEXT) FROM fulfilment_months
+		WHERE subject_kind = 'unit' AND subject_id = ? AND scope = 'tree' AND good_id = ? AND month >= ?`, k.Subject.ID, k.GoodID, monthOf(from))
 	if err != nil {
 		return err
 	}
-	var states []*stakhanov.ShiftState
+	var months []monthKey
 	for rows.Next() {
-		s, err := scanShiftState(rows)
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		d, err := parseStoredDate(v)
 		if err != nil {
 			rows.Close()
 			return err
 		}
-		states = append(states, s)
+		months = append(months, treeMonth(k.Subject.ID, k.GoodID, d))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, s := range states {
-		n := ownNorm(idx, k, s.Date)
-		if (n == nil) == (s.OwnNorm == nil) && (n == nil || *n == *s.OwnNorm) {
-			continue
+	if err := r.lockTree(months); err != nil {
+		return err
+	}
+	for _, mk := range months {
+		m := r.months[mk]
+		for _, s := range m.states {
+			if s.Date.Before(from) {
+				continue
+			}
+			n := ownNorm(idx, k, s.Date)
+			if (n == nil) == (s.OwnNorm == nil) && (n == nil || *n == *s.OwnNorm) {
+				continue
+			}
+			before := *s
+			s.OwnNorm = n
+			m.dirty = true
+			r.addPeriods(k, s.Date, stakhanov.Totals(s).Minus(stakhanov.Totals(&before)))
+			r.markEvaluate(k, s.Date)
 		}
-		before := *s
-		s.OwnNorm = n
-		var own any
-		if n != nil {
-			own = *n
-		}
-		if _, err := r.q.exec(r.ctx, `UPDATE fulfilment_shifts SET own_norm = ? WHERE subject_kind = 'unit' AND subject_id = ? AND scope = 'tree'
-			AND good_id = ? AND date = ? AND shift = ?`, own, k.Subject.ID, k.GoodID, s.Date, s.Shift); err != nil {
-			return err
-		}
-		r.addPeriods(k, s.Date, stakhanov.Totals(s).Minus(stakhanov.Totals(&before)))
-		r.markEvaluate(k, s.Date)
 	}
 	return nil
 }
@@ -993,62 +954,52 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// verifiedNormed selects the shift states candidacy reads: a credit not
+// verifiedNormed chooses the shift states candidacy reads: a credit not
 // held, and a norm.
-const verifiedNormed = `credits > held_credits AND (own_norm IS NOT NULL OR (scope = 'tree' AND v_member_normed > 0))`
+func verifiedNormed(s *stakhanov.ShiftState) bool {
+	return s.Credits > s.HeldCredits && (s.OwnNorm != nil || (s.Tree && s.VMemberNormed > 0))
+}
 
 // verifiedShifts returns a subject's shifts with a norm in the verified
 // view, in date order: from from to to, and only the last last of them if
 // last > 0. good 0 reads every good.
 func verifiedShifts(ctx context.Context, q querier, s stakhanov.Subject, good int64, from, to stakhanov.Date, last int) ([]stakhanov.FulfilmentRow, error) {
-	if good == 0 && last > 0 {
-		// The last shifts of every good: each good's last ones, read
-		// along the key, then merged; one query over all goods would sort
-		// every shift the subject ever worked.
-		goods, err := ids(ctx, q, `SELECT DISTINCT good_id FROM fulfilment_periods WHERE subject_kind = ? AND subject_id = ? AND period = ?`,
-			s.Kind, s.ID, stakhanov.PeriodYear)
-		if err != nil {
-			return nil, err
-		}
-		var all []stakhanov.FulfilmentRow
-		for _, g := range goods {
-			rows, err := verifiedShifts(ctx, q, s, g, from, to, last)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, rows...)
-		}
-		slices.SortStableFunc(all, func(a, b stakhanov.FulfilmentRow) int {
-			return cmp.Or(a.From.Compare(b.From), cmp.Compare(shiftNumber(a), shiftNumber(b)), cmp.Compare(a.GoodID, b.GoodID))
-		})
-		return all[max(0, len(all)-last):], nil
-	}
 	w := &where{}
 	w.add("subject_kind = ? AND subject_id = ? AND scope = ?", s.Kind, s.ID, stateScope(s))
 	if good != 0 {
 		w.add("good_id = ?", good)
 	}
-	if !from.IsZero() {
-		w.add("date >= ?", from)
-	}
-	if !to.IsZero() {
-		w.add("date <= ?", to)
-	}
-	w.add(verifiedNormed)
-	query := "SELECT " + shiftStateColumns + " FROM fulfilment_shifts" + w.String()
-	args := w.args
+	var states []*stakhanov.ShiftState
 	if last > 0 {
-		query += " ORDER BY date DESC, shift DESC, good_id DESC LIMIT ?"
-		args = append(args, last)
+		// The months from the last back, until they hold enough shifts.
+		monthRange(w, from, to)
+		var month stakhanov.Date
+		enough := false
+		err := queryMonths(ctx, q, "SELECT "+monthColumns+" FROM fulfilment_months"+w.String()+" ORDER BY month DESC", w.args,
+			func(k monthKey, m *monthRow) (bool, error) {
+				if k.month != month && enough {
+					return false, nil
+				}
+				month = k.month
+				for _, st := range m.states {
+					if inDates(st.Date, from, to) && verifiedNormed(st) {
+						states = append(states, st)
+					}
+				}
+				// Every good of the month is read before stopping.
+				enough = len(states) >= last
+				return true, nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(states, compareStates)
+		states = states[max(0, len(states)-last):]
 	} else {
-		query += " ORDER BY date, shift, good_id"
-	}
-	states, err := queryShiftStates(ctx, q, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	if last > 0 {
-		slices.Reverse(states)
+		var err error
+		if states, err = readStates(ctx, q, w, from, to, verifiedNormed); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]stakhanov.FulfilmentRow, 0, len(states))
 	for _, st := range states {
@@ -1057,23 +1008,6 @@ func verifiedShifts(ctx context.Context, q querier, s stakhanov.Subject, good in
 		}
 	}
 	return out, nil
-}
-
-func queryShiftStates(ctx context.Context, q querier, query string, args ...any) ([]*stakhanov.ShiftState, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*stakhanov.ShiftState
-	for rows.Next() {
-		s, err := scanShiftState(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // importState brings the state up to date with the reports an import

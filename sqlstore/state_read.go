@@ -81,13 +81,7 @@ func stateFulfilmentRows(ctx context.Context, q querier, fq stakhanov.Fulfilment
 	if fq.GoodID != 0 {
 		w.add("good_id = ?", fq.GoodID)
 	}
-	if !fq.From.IsZero() {
-		w.add("date >= ?", fq.From)
-	}
-	if !fq.To.IsZero() {
-		w.add("date <= ?", fq.To)
-	}
-	states, err := queryShiftStates(ctx, q, "SELECT "+shiftStateColumns+" FROM fulfilment_shifts"+w.String()+" ORDER BY date, shift, good_id", w.args...)
+	states, err := readStates(ctx, q, w, fq.From, fq.To, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -166,37 +160,68 @@ func (db *DB) Leaderboard(ctx context.Context, lq stakhanov.LeaderboardQuery) (*
 		units = units[len(chunk):]
 		in := "unit_id IN (" + marks(len(chunk)) + ")"
 		args := int64sToArgs(chunk)
-		var query string
 		if period != "" {
-			query = `SELECT subject_id, shifts, accepted, norm, normed_accepted FROM fulfilment_periods
-				WHERE subject_kind = 'person' AND ` + in + ` AND good_id = ? AND period = ? AND start = ? AND norm > 0`
-			args = append(args, lq.GoodID, period, lq.From)
-		} else {
-			query = `SELECT subject_id, COUNT(*), SUM(accepted), SUM(COALESCE(own_norm, 0)), SUM(CASE WHEN own_norm IS NULL THEN 0 ELSE accepted END)
-				FROM fulfilment_shifts WHERE subject_kind = 'person' AND scope = 'own' AND ` + in + ` AND good_id = ? AND date >= ? AND date <= ?
-				GROUP BY subject_id HAVING SUM(COALESCE(own_norm, 0)) > 0`
-			args = append(args, lq.GoodID, lq.From, lq.To)
+			rows, err := q.query(ctx, `SELECT subject_id, shifts, accepted, norm, normed_accepted FROM fulfilment_periods
+				WHERE subject_kind = 'person' AND `+in+` AND good_id = ? AND period = ? AND start = ? AND norm > 0`,
+				append(args, lq.GoodID, period, lq.From)...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var e stakhanov.LeaderboardEntry
+				var id int64
+				var normed float64
+				if err := rows.Scan(&id, &e.Shifts, &e.Accepted, &e.Norm, &normed); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				e.Person = &stakhanov.Person{ID: id}
+				e.Percent = normed / e.Norm * 100
+				entries = append(entries, e)
+				ids = append(ids, id)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+			continue
 		}
-		rows, err := q.query(ctx, query, args...)
+		// Any other window: the people's own shift states in it.
+		w := &where{}
+		w.add("subject_kind = 'person' AND scope = 'own' AND "+in+" AND good_id = ?", append(args, lq.GoodID)...)
+		states, err := readStates(ctx, q, w, lq.From, lq.To, nil)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var e stakhanov.LeaderboardEntry
-			var id int64
-			var normed float64
-			if err := rows.Scan(&id, &e.Shifts, &e.Accepted, &e.Norm, &normed); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			e.Person = &stakhanov.Person{ID: id}
-			e.Percent = normed / e.Norm * 100
-			entries = append(entries, e)
-			ids = append(ids, id)
+		type sums struct {
+			e      stakhanov.LeaderboardEntry
+			normed float64
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+		by := map[int64]*sums{}
+		var order []int64
+		for _, s := range states {
+			t := by[s.Subject.ID]
+			if t == nil {
+				t = &sums{}
+				by[s.Subject.ID] = t
+				order = append(order, s.Subject.ID)
+			}
+			t.e.Shifts++
+			t.e.Accepted += s.Accepted
+			if s.OwnNorm != nil {
+				t.e.Norm += *s.OwnNorm
+				t.normed += s.Accepted
+			}
+		}
+		for _, id := range order {
+			t := by[id]
+			if t.e.Norm <= 0 {
+				continue
+			}
+			t.e.Person = &stakhanov.Person{ID: id}
+			t.e.Percent = t.normed / t.e.Norm * 100
+			entries = append(entries, t.e)
+			ids = append(ids, id)
 		}
 	}
 	people, err := peopleByID(ctx, q, ids)
@@ -497,7 +522,7 @@ func setBuild(ctx context.Context, q querier, award int64, state string, done, t
 // candidacy.
 func (db *DB) RebuildState(ctx context.Context, progress func(stage string, done, total int)) error {
 	if err := db.inTx(ctx, func(q querier) error {
-		for _, t := range []string{"fulfilment_shifts", "fulfilment_periods", "candidacy_state", "fulfilment_subjects"} {
+		for _, t := range []string{"fulfilment_months", "fulfilment_periods", "candidacy_state", "fulfilment_subjects"} {
 			if _, err := q.exec(ctx, "DELETE FROM "+t); err != nil {
 				return err
 			}
@@ -591,7 +616,7 @@ func (db *DB) StateSubjects(ctx context.Context, after stakhanov.SubjectGood, li
 		UNION SELECT 'unit', u.id, r.good_id FROM reports r JOIN units s ON s.id = r.unit_id JOIN units u ON s.path LIKE u.path || '%'
 		UNION SELECT 'unit', u.id, r.good_id FROM report_helpers h JOIN reports r ON r.id = h.report_id JOIN people p ON p.id = h.person_id
 			JOIN units s ON s.id = p.unit_id JOIN units u ON s.path LIKE u.path || '%'
-		UNION SELECT subject_kind, subject_id, good_id FROM fulfilment_shifts`, after, limit)
+		UNION SELECT subject_kind, subject_id, good_id FROM fulfilment_months`, after, limit)
 }
 
 // EnsureState builds the state of a database that has none yet (one
