@@ -9,6 +9,7 @@ import (
 
 	"github.com/stakhanov/stakhanov"
 	"github.com/stakhanov/stakhanov/sqlite"
+	"github.com/stakhanov/stakhanov/sqlstore"
 	"github.com/stakhanov/stakhanov/storetest"
 )
 
@@ -21,6 +22,18 @@ func TestStoreContract(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		return db
 	})
+}
+
+// TestStateImportsInParts runs the state's property test with imports
+// that add their credits to the state every two credits, as a large
+// import does every two million.
+func TestStateImportsInParts(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), time.Now, sqlstore.WithImportStateEvery(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	storetest.StateProperty(t, db)
 }
 
 // TestCloseLeavesTheFileWhole checks that a closed database is its file

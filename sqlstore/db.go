@@ -52,6 +52,9 @@ type DB struct {
 	// stateOff leaves the rolling state alone on ingest and import: only
 	// a benchmark's baseline sets it (WithoutStateForBenchmark).
 	stateOff bool
+	// importStateEvery is how many credits an import gathers before it
+	// adds them to the state (WithImportStateEvery).
+	importStateEvery int
 }
 
 var _ stakhanov.Store = (*DB)(nil)
@@ -77,13 +80,25 @@ func WithoutStateForBenchmark() Option {
 	return func(db *DB) { db.stateOff = true }
 }
 
+// WithImportStateEvery makes an import add the credits of the reports it
+// wrote to the rolling state every n credits (an import that writes more
+// adds them in parts, and adds what its judge flagged at the end). The
+// default, 2,000,000, holds about 160 MB; a smaller n holds less.
+func WithImportStateEvery(n int) Option {
+	return func(db *DB) {
+		if n > 0 {
+			db.importStateEvery = n
+		}
+	}
+}
+
 // New returns a store on open database handles. read may be the same handle
 // as write. now is the clock (time.Now if nil).
 func New(write, read *sql.DB, d Dialect, now func() time.Time, opts ...Option) *DB {
 	if now == nil {
 		now = time.Now
 	}
-	db := &DB{write: write, read: read, dialect: d, now: now, loc: time.UTC}
+	db := &DB{write: write, read: read, dialect: d, now: now, loc: time.UTC, importStateEvery: 2_000_000}
 	for _, o := range opts {
 		o(db)
 	}

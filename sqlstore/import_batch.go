@@ -149,6 +149,9 @@ func (db *DB) importReportsBatched(ctx context.Context, chk *reportChecker, rows
 	defer tx.Rollback()
 	b := &reportBatch{ctx: ctx, q: querier{q: tx, d: db.dialect}, tx: tx, bad: &lineErrors{}, judge: &importJudge{},
 		reporter: nullID(chk.who.ID), now: db.now().UTC(), stmts: map[int]*sql.Stmt{}}
+	if !db.stateOff {
+		b.judge.credits = newImportCredits()
+	}
 	// fail notes a problem with a line. Before the first, the lines read
 	// so far are written, so that their shifts are checked as they would
 	// be row by row.
@@ -201,6 +204,13 @@ func (db *DB) importReportsBatched(ctx context.Context, chk *reportChecker, rows
 			b.rows = append(b.rows, pendingReport{row.Line, r, c.unit, chk.dir.enterprise[c.unit]})
 			if len(b.rows) == reportBatchRows || r.Corrects != 0 {
 				if err := b.flush(); err != nil {
+					return stakhanov.ImportResult{}, err
+				}
+			}
+			if c := b.judge.credits; c != nil && c.n >= db.importStateEvery {
+				// Bounded memory: what is gathered so far goes into the
+				// state now (the judge's flags are applied at the end).
+				if err := db.addImportCredits(ctx, b.q, c); err != nil {
 					return stakhanov.ImportResult{}, err
 				}
 			}

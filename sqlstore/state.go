@@ -86,7 +86,11 @@ type stateRun struct {
 	norms    map[stakhanov.SubjectGood]*stakhanov.NormIndex
 	tree     map[treeKey]stakhanov.StateDelta
 	periods  map[periodKey]stakhanov.PeriodTotals
-	evaluate map[stakhanov.SubjectGood]map[stakhanov.Date]bool
+	evaluate map[stakhanov.SubjectGood]*evaluation
+	// added are credits to add to subjects' own states as they are,
+	// without reading any report (an import's new reports); they are
+	// added before any day is computed again.
+	added map[stakhanov.SubjectGood][]addedCredit
 	locked   map[stakhanov.SubjectGood]bool
 	// skipCandidacy leaves candidacy to the caller (a rebuild).
 	skipCandidacy bool
@@ -108,7 +112,7 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		unitNorms: map[stakhanov.SubjectGood]stakhanov.Date{}, spans: map[stakhanov.SubjectGood][2]stakhanov.Date{},
 		units: map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
 		tree: map[treeKey]stakhanov.StateDelta{}, periods: map[periodKey]stakhanov.PeriodTotals{},
-		evaluate: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, locked: map[stakhanov.SubjectGood]bool{},
+		evaluate: map[stakhanov.SubjectGood]*evaluation{}, locked: map[stakhanov.SubjectGood]bool{},
 		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
 		covered: map[stakhanov.SubjectGood][2]stakhanov.Date{}, ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{}}
 }
@@ -143,11 +147,8 @@ func (r *stateRun) merge(o *stateRun) {
 	for k, sp := range o.spans {
 		r.touchSpan(k, sp[0], sp[1])
 	}
-	for k, dates := range o.evaluate {
-		r.markEvaluate(k, stakhanov.Date{})
-		for d := range dates {
-			r.markEvaluate(k, d)
-		}
+	for k, e := range o.evaluate {
+		evaluationOf(r.evaluate, k).join(e)
 	}
 	for g, rules := range o.rules {
 		r.rules[g] = rules
@@ -242,13 +243,54 @@ func (r *stateRun) touchNorm(n *stakhanov.Norm) {
 	r.markEvaluate(k, stakhanov.Date{})
 }
 
+// evaluation is what a run evaluates a subject's candidacy on: for a
+// period rule, the periods from one date to another, or every period.
+type evaluation struct {
+	from, to stakhanov.Date
+	all      bool
+}
+
+// mark widens the evaluation to take in the period holding d (zero:
+// every period).
+func (e *evaluation) mark(d stakhanov.Date) {
+	switch {
+	case d.IsZero():
+		e.all = true
+	case e.from.IsZero() || d.Before(e.from):
+		e.from = d
+	case d.After(e.to):
+		e.to = d
+	}
+	if e.to.Before(e.from) {
+		e.to = e.from
+	}
+}
+
+// join widens the evaluation to take in o.
+func (e *evaluation) join(o *evaluation) {
+	if o.all {
+		e.mark(stakhanov.Date{})
+	}
+	if !o.from.IsZero() {
+		e.mark(o.from)
+		e.mark(o.to)
+	}
+}
+
+// evaluationOf returns k's evaluation in m, adding an empty one.
+func evaluationOf(m map[stakhanov.SubjectGood]*evaluation, k stakhanov.SubjectGood) *evaluation {
+	e := m[k]
+	if e == nil {
+		e = &evaluation{}
+		m[k] = e
+	}
+	return e
+}
+
+// markEvaluate marks a subject's candidacy to evaluate again, for a
+// period rule on the period holding d (zero: every period).
 func (r *stateRun) markEvaluate(k stakhanov.SubjectGood, d stakhanov.Date) {
-	if r.evaluate[k] == nil {
-		r.evaluate[k] = map[stakhanov.Date]bool{}
-	}
-	if !d.IsZero() {
-		r.evaluate[k][d] = true
-	}
+	evaluationOf(r.evaluate, k).mark(d)
 }
 
 func (r *stateRun) unit(id int64) (unitInfo, error) {
@@ -360,7 +402,7 @@ func (r *stateRun) lock(k stakhanov.SubjectGood, enterprise int64) error {
 func (r *stateRun) apply() error {
 	seen := map[stakhanov.SubjectGood]bool{}
 	var keys []stakhanov.SubjectGood
-	for _, m := range []map[stakhanov.SubjectGood]bool{keysOf(r.days), keysOf(r.from), keysOf(r.spans)} {
+	for _, m := range []map[stakhanov.SubjectGood]bool{keysOf(r.days), keysOf(r.from), keysOf(r.spans), keysOf(r.added)} {
 		for k := range m {
 			if !seen[k] {
 				seen[k] = true
@@ -437,6 +479,9 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 	if err != nil {
 		return err
 	}
+	if err := r.addCredits(k, unitID, info, idx); err != nil {
+		return err
+	}
 	dates := r.days[k]
 	wholeFrom, whole := r.from[k]
 	span, spanned := r.spans[k]
@@ -464,6 +509,9 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 	}
 	wanted := func(d stakhanov.Date) bool {
 		return (whole && !d.Before(wholeFrom)) || (spanned && !d.Before(span[0]) && !d.After(span[1])) || dates[d]
+	}
+	if len(dates) == 0 && !whole && !spanned {
+		return nil
 	}
 	cs, err := credits(r.ctx, r.q, stakhanov.CreditFilter{Subject: k.Subject, GoodID: k.GoodID, From: from, To: to})
 	if err != nil {
@@ -515,6 +563,48 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 			if err := r.changeOwn(k, unitID, info, s, nil); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// addedCredit is a credit added to a subject's own state as it is: its
+// report's figures times the subject's share.
+type addedCredit struct {
+	date               stakhanov.Date
+	shift              int
+	produced, accepted float64
+}
+
+// addCredits adds the credits the run was given for a subject to its own
+// states.
+func (r *stateRun) addCredits(k stakhanov.SubjectGood, unitID int64, info unitInfo, idx *stakhanov.NormIndex) error {
+	cs := r.added[k]
+	if len(cs) == 0 {
+		return nil
+	}
+	from, to := cs[0].date, cs[0].date
+	for _, c := range cs {
+		from, to = minDate(from, c.date), maxDate(to, c.date)
+	}
+	if err := r.loadOwn(k, from, to); err != nil {
+		return err
+	}
+	for _, c := range cs {
+		m, err := r.ownMonth(k, c.date)
+		if err != nil {
+			return err
+		}
+		old := m.get(c.date, c.shift)
+		s := &stakhanov.ShiftState{Subject: k.Subject, GoodID: k.GoodID, Date: c.date, Shift: c.shift, OwnNorm: ownNorm(idx, k, c.date)}
+		if old != nil {
+			*s = *old
+		}
+		s.Produced += c.produced
+		s.Accepted += c.accepted
+		s.Credits++
+		if err := r.changeOwn(k, unitID, info, old, s); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -842,8 +932,8 @@ func (r *stateRun) evaluateCandidacy() error {
 
 // evaluateOne evaluates a subject under an award's rule and stores the
 // outcome: for a rule over the last shifts, one row; for a period rule,
-// one row per period touched (dates), or every period when dates is empty.
-func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, dates map[stakhanov.Date]bool) error {
+// one row per period e spans, or every period when e is nil or says all.
+func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, e *evaluation) error {
 	s := k.Subject
 	_, info, err := r.subjectUnit(s)
 	if err != nil {
@@ -878,7 +968,7 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, dates map[s
 		return r.storeCandidacy(a.id, s, info.enterprise, "", met, considered, evidence, ok)
 	}
 	var periods []stakhanov.Date
-	if len(dates) == 0 {
+	if e == nil || e.all {
 		// Every period the subject has figures in.
 		rows, err := verifiedShifts(r.ctx, r.q, s, a.rule.GoodID, stakhanov.Date{}, stakhanov.Date{}, 0)
 		if err != nil {
@@ -891,8 +981,13 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, dates map[s
 			periods = append(periods, row.From)
 		}
 	} else {
-		for d := range dates {
+		for d := e.from; !d.After(e.to); {
+			_, _, end, err := stakhanov.PeriodOf(a.rule.Period, d, 1)
+			if err != nil {
+				return err
+			}
 			periods = append(periods, d)
+			d = end.AddDays(1)
 		}
 	}
 	done := map[string]bool{}
@@ -1010,16 +1105,147 @@ func verifiedShifts(ctx context.Context, q querier, s stakhanov.Subject, good in
 	return out, nil
 }
 
+// importStateBatch is how many subjects one state run of an import
+// takes: what it holds of their months stays bounded.
+const importStateBatch = 20000
+
+// importCredits are the credits of the reports an import writes, gathered
+// as it writes them, so that its state is added from them rather than
+// computed again from reports read back (three seconds for a million
+// reports on SQLite, more than the import may spend on its state).
+type importCredits struct {
+	by map[stakhanov.SubjectGood][]addedCredit
+	n  int
+	// again are reports whose subjects' days are computed again from the
+	// reports: corrections and the reports they correct.
+	again []int64
+	// evaluate gathers the candidacy to evaluate once the state is whole.
+	evaluate map[stakhanov.SubjectGood]*evaluation
+}
+
+func newImportCredits() *importCredits {
+	return &importCredits{by: map[stakhanov.SubjectGood][]addedCredit{}, evaluate: map[stakhanov.SubjectGood]*evaluation{}}
+}
+
+// add gathers a report's credits: its subject's share and its helpers'.
+// A correction takes away from what another report credited: its days are
+// computed again instead.
+func (c *importCredits) add(r *stakhanov.Report) {
+	if r.Corrects != 0 {
+		c.again = append(c.again, r.ID, r.Corrects)
+		return
+	}
+	c.credit(r.Subject, r, r.SubjectShare)
+	for _, h := range r.Helpers {
+		c.credit(stakhanov.PersonSubject(h.PersonID), r, *h.Share)
+	}
+}
+
+func (c *importCredits) credit(s stakhanov.Subject, r *stakhanov.Report, share float64) {
+	k := stakhanov.SubjectGood{Subject: s, GoodID: r.GoodID}
+	c.by[k] = append(c.by[k], addedCredit{date: r.Date, shift: r.Shift, produced: r.Produced * share, accepted: r.Accepted * share})
+	c.n++
+}
+
+// addImportCredits adds the credits gathered to the state, a batch of
+// subjects to a run, leaving candidacy for later (importState).
+func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits) error {
+	q, done := q.cached()
+	defer done()
+	keys := make([]stakhanov.SubjectGood, 0, len(c.by))
+	for k := range c.by {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareSubjectGood)
+	for len(keys) > 0 {
+		chunk := keys[:min(importStateBatch, len(keys))]
+		keys = keys[len(chunk):]
+		run := db.newStateRun(ctx, q)
+		run.skipCandidacy = true
+		run.added = make(map[stakhanov.SubjectGood][]addedCredit, len(chunk))
+		for _, k := range chunk {
+			run.added[k] = c.by[k]
+		}
+		if err := run.apply(); err != nil {
+			return err
+		}
+		c.keepEvaluate(run)
+	}
+	c.by, c.n = map[stakhanov.SubjectGood][]addedCredit{}, 0
+	return nil
+}
+
+func (c *importCredits) keepEvaluate(run *stateRun) {
+	for k, e := range run.evaluate {
+		evaluationOf(c.evaluate, k).join(e)
+	}
+}
+
 // importState brings the state up to date with the reports an import
-// wrote (ids j.minID to j.maxID), subject by subject over the dates each
-// one's lines cover, a batch of subjects at a time so that what is kept in
-// memory stays bounded.
+// wrote (ids j.minID to j.maxID), after it judged them: it adds the
+// credits gathered, computes again the days of the reports it corrected or
+// flagged, then evaluates the candidacy of every subject touched.
 func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error {
 	if j.maxID == 0 || db.stateOff {
 		return nil
 	}
+	c := j.credits
+	if c == nil {
+		q, done := q.cached()
+		defer done()
+		return db.importStateSpans(ctx, q, j)
+	}
+	if err := db.addImportCredits(ctx, q, c); err != nil {
+		return err
+	}
 	q, done := q.cached()
 	defer done()
+	// The credits were added as not held: the reports the judge flagged
+	// are computed again, with those they corrected.
+	flagged, err := ids(ctx, q, `SELECT DISTINCT report_id FROM report_flags WHERE report_id >= ? AND report_id <= ?`, j.minID, j.maxID)
+	if err != nil {
+		return err
+	}
+	again := slices.Concat(c.again, flagged, j.flaggedBefore)
+	for len(again) > 0 {
+		chunk := again[:min(importStateBatch, len(again))]
+		again = again[len(chunk):]
+		run := db.newStateRun(ctx, q)
+		run.skipCandidacy = true
+		for _, id := range chunk {
+			if err := run.touchReportID(id); err != nil {
+				return err
+			}
+		}
+		if err := run.apply(); err != nil {
+			return err
+		}
+		c.keepEvaluate(run)
+	}
+	keys := make([]stakhanov.SubjectGood, 0, len(c.evaluate))
+	for k := range c.evaluate {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareSubjectGood)
+	for len(keys) > 0 {
+		chunk := keys[:min(importStateBatch, len(keys))]
+		keys = keys[len(chunk):]
+		run := db.newStateRun(ctx, q)
+		for _, k := range chunk {
+			run.evaluate[k] = c.evaluate[k]
+		}
+		if err := run.apply(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importStateSpans brings the state up to date with the reports an
+// import wrote (ids j.minID to j.maxID) that it did not gather credits of,
+// subject by subject over the dates each one's lines cover, a batch of
+// subjects at a time so that what is kept in memory stays bounded.
+func (db *DB) importStateSpans(ctx context.Context, q querier, j *importJudge) error {
 	type span struct {
 		k        stakhanov.SubjectGood
 		from, to stakhanov.Date
@@ -1061,7 +1287,7 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 	}
 	others = append(others, j.flaggedBefore...)
 	slices.SortFunc(spans, func(a, b span) int { return compareSubjectGood(a.k, b.k) })
-	const batch = 20000
+	const batch = importStateBatch
 	for len(spans) > 0 || len(others) > 0 {
 		run := db.newStateRun(ctx, q)
 		for _, id := range others {

@@ -426,11 +426,17 @@ type importJudge struct {
 	goods         map[int64]bool
 	from, to      stakhanov.Date
 	minID, maxID  int64
+	// credits, if not nil, gathers the credits of the reports written
+	// (importCredits).
+	credits *importCredits
 }
 
 func (j *importJudge) add(r *stakhanov.Report, unit int64) {
 	j.scope(r, unit)
 	j.written(r.ID, r.ID)
+	if j.credits != nil {
+		j.credits.add(r)
+	}
 }
 
 // scope widens the units, goods and dates judged to take in r.
