@@ -90,8 +90,8 @@ type stateRun struct {
 	// added are credits to add to subjects' own states as they are,
 	// without reading any report (an import's new reports); they are
 	// added before any day is computed again.
-	added map[stakhanov.SubjectGood][]addedCredit
-	locked   map[stakhanov.SubjectGood]bool
+	added  map[stakhanov.SubjectGood][]addedCredit
+	locked map[stakhanov.SubjectGood]bool
 	// skipCandidacy leaves candidacy to the caller (a rebuild).
 	skipCandidacy bool
 	// rules are goods' plausibility rules, read once a run.
