@@ -72,16 +72,19 @@ func (s *ShiftState) Norm(verified bool) (float64, bool) {
 	return s.MemberNorm, s.MemberNormed > 0
 }
 
+// view returns the shift's figures in a view: held output left out of
+// the verified one.
+func (s *ShiftState) view(verified bool) (credits int, produced, accepted, held float64) {
+	if verified {
+		return s.Credits - s.HeldCredits, s.Produced - s.HeldProduced, s.Accepted - s.HeldAccepted, 0
+	}
+	return s.Credits, s.Produced, s.Accepted, s.HeldAccepted
+}
+
 // Row returns the shift as a fulfilment row; ok is false when the shift
 // has no credit in the view (verified: none that is not held).
 func (s *ShiftState) Row(verified bool) (row FulfilmentRow, ok bool) {
-	credits, produced, accepted, held := s.Credits, s.Produced, s.Accepted, s.HeldAccepted
-	if verified {
-		credits -= s.HeldCredits
-		produced -= s.HeldProduced
-		accepted -= s.HeldAccepted
-		held = 0
-	}
+	credits, produced, accepted, held := s.view(verified)
 	if credits <= 0 {
 		return FulfilmentRow{}, false
 	}
@@ -184,15 +187,19 @@ func Totals(s *ShiftState) PeriodTotals {
 	return s.Totals(false)
 }
 
-// Totals returns what the shift adds to its periods' totals in a view.
+// Totals returns what the shift adds to its periods' totals in a view:
+// the figures of its Row, without the row's label, which an import would
+// write a million times.
 func (s *ShiftState) Totals(verified bool) PeriodTotals {
-	row, ok := s.Row(verified)
-	if !ok {
+	credits, produced, accepted, held := s.view(verified)
+	if credits <= 0 {
 		return PeriodTotals{}
 	}
-	t := PeriodTotals{Shifts: 1, ShiftsWithoutNorm: row.ShiftsWithoutNorm, Produced: row.Produced, Accepted: row.Accepted, Held: row.Held, Norm: row.Norm}
-	if row.ShiftsWithoutNorm == 0 {
-		t.NormedAccepted = row.Accepted
+	t := PeriodTotals{Shifts: 1, Produced: clean(produced), Accepted: clean(accepted), Held: clean(held)}
+	if norm, ok := s.Norm(verified); ok {
+		t.Norm, t.NormedAccepted = norm, t.Accepted
+	} else {
+		t.ShiftsWithoutNorm = 1
 	}
 	return t
 }

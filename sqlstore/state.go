@@ -66,6 +66,13 @@ type periodKey struct {
 	start   stakhanov.Date
 }
 
+// monthTotalsKey names a subject's month totals of a good.
+type monthTotalsKey struct {
+	subject stakhanov.Subject
+	good    int64
+	month   stakhanov.Date
+}
+
 // stateRun gathers what one write touched and brings the state up to date.
 type stateRun struct {
 	db  *DB
@@ -84,8 +91,12 @@ type stateRun struct {
 	units    map[int64]unitInfo
 	people   map[int64]int64 // person → unit
 	norms    map[stakhanov.SubjectGood]*stakhanov.NormIndex
+	// tree are the differences to the units' tree states, by the unit of
+	// the subject whose own state changed.
 	tree     map[treeKey]stakhanov.StateDelta
-	periods  map[periodKey]stakhanov.PeriodTotals
+	// periods are the differences to period totals, by month: the year's
+	// are added up from them (applyPeriods).
+	periods  map[monthTotalsKey]stakhanov.PeriodTotals
 	evaluate map[stakhanov.SubjectGood]*evaluation
 	// added are credits to add to subjects' own states as they are,
 	// without reading any report (an import's new reports); they are
@@ -111,7 +122,7 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		days: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, from: map[stakhanov.SubjectGood]stakhanov.Date{},
 		unitNorms: map[stakhanov.SubjectGood]stakhanov.Date{}, spans: map[stakhanov.SubjectGood][2]stakhanov.Date{},
 		units: map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
-		tree: map[treeKey]stakhanov.StateDelta{}, periods: map[periodKey]stakhanov.PeriodTotals{},
+		tree: map[treeKey]stakhanov.StateDelta{}, periods: map[monthTotalsKey]stakhanov.PeriodTotals{},
 		evaluate: map[stakhanov.SubjectGood]*evaluation{}, locked: map[stakhanov.SubjectGood]bool{},
 		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
 		covered: map[stakhanov.SubjectGood][2]stakhanov.Date{}, ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{}}
@@ -630,12 +641,11 @@ func (r *stateRun) changeOwn(k stakhanov.SubjectGood, unitID int64, info unitInf
 	} else {
 		m.put(s)
 	}
-	delta := stakhanov.Contribution(s).Minus(stakhanov.Contribution(old))
-	if !delta.IsZero() {
-		for _, u := range info.path {
-			tk := treeKey{u, k.GoodID, cur.Date, cur.Shift}
-			r.tree[tk] = r.tree[tk].Plus(delta)
-		}
+	// The units above take the difference in applyTree: gathered here by
+	// the subject's unit, each shift once however many units are above.
+	if delta := stakhanov.Contribution(s).Minus(stakhanov.Contribution(old)); !delta.IsZero() {
+		tk := treeKey{unitID, k.GoodID, cur.Date, cur.Shift}
+		r.tree[tk] = r.tree[tk].Plus(delta)
 	}
 	if k.Subject.Kind == stakhanov.SubjectPerson {
 		r.addPeriods(k, cur.Date, stakhanov.Totals(s).Minus(stakhanov.Totals(old)))
@@ -660,17 +670,27 @@ func (r *stateRun) addPeriods(k stakhanov.SubjectGood, d stakhanov.Date, t stakh
 	if t.IsZero() {
 		return
 	}
-	for _, p := range stakhanov.StatePeriods {
-		pk := periodKey{k.Subject, k.GoodID, p, stakhanov.PeriodStart(p, d)}
-		r.periods[pk] = r.periods[pk].Plus(t)
-	}
+	mk := monthTotalsKey{k.Subject, k.GoodID, monthOf(d)}
+	r.periods[mk] = r.periods[mk].Plus(t)
 }
 
 // applyTree adds the gathered differences to the units' tree states, in
 // the month rows lockTree takes.
 func (r *stateRun) applyTree() error {
-	keys := make([]treeKey, 0, len(r.tree))
+	// From the subjects' units to every unit above them.
+	tree := make(map[treeKey]stakhanov.StateDelta, len(r.tree))
 	for k, d := range r.tree {
+		info, err := r.unit(k.unit)
+		if err != nil {
+			return err
+		}
+		for _, u := range info.path {
+			tk := treeKey{u, k.good, k.date, k.shift}
+			tree[tk] = tree[tk].Plus(d)
+		}
+	}
+	keys := make([]treeKey, 0, len(tree))
+	for k, d := range tree {
 		if !d.IsZero() {
 			keys = append(keys, k)
 		}
@@ -692,7 +712,7 @@ func (r *stateRun) applyTree() error {
 		return err
 	}
 	for _, k := range keys {
-		d := r.tree[k]
+		d := tree[k]
 		sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(k.unit), GoodID: k.good}
 		idx, err := r.normIndex(sg)
 		if err != nil {
@@ -822,11 +842,18 @@ func (r *stateRun) refreshTreeNorms(k stakhanov.SubjectGood, from stakhanov.Date
 	return nil
 }
 
-// applyPeriods adds the gathered differences to the period totals, and
-// removes totals left with no shift.
+// applyPeriods adds the gathered differences to the period totals, many
+// to a statement, and removes totals left with no shift.
 func (r *stateRun) applyPeriods() error {
-	keys := make([]periodKey, 0, len(r.periods))
-	for k, t := range r.periods {
+	totals := map[periodKey]stakhanov.PeriodTotals{}
+	for mk, t := range r.periods {
+		for _, p := range stakhanov.StatePeriods {
+			pk := periodKey{mk.subject, mk.good, p, stakhanov.PeriodStart(p, mk.month)}
+			totals[pk] = totals[pk].Plus(t)
+		}
+	}
+	keys := make([]periodKey, 0, len(totals))
+	for k, t := range totals {
 		if !t.IsZero() {
 			keys = append(keys, k)
 		}
@@ -835,31 +862,53 @@ func (r *stateRun) applyPeriods() error {
 		return cmp.Or(cmp.Compare(a.subject.Kind, b.subject.Kind), cmp.Compare(a.subject.ID, b.subject.ID), cmp.Compare(a.good, b.good),
 			cmp.Compare(a.period, b.period), a.start.Compare(b.start))
 	})
-	for _, k := range keys {
-		t := r.periods[k]
-		unitID, info, err := r.subjectUnit(k.subject)
-		if err != nil {
-			return err
+	const width = 14
+	var args []any
+	var fewer []periodKey
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
 		}
-		var shifts int
-		err = r.q.queryRow(r.ctx, `INSERT INTO fulfilment_periods (subject_kind, subject_id, good_id, period, start, enterprise_id, unit_id,
-			shifts, shifts_without_norm, produced, accepted, held, norm, normed_accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := r.q.exec(r.ctx, `INSERT INTO fulfilment_periods (subject_kind, subject_id, good_id, period, start, enterprise_id, unit_id,
+			shifts, shifts_without_norm, produced, accepted, held, norm, normed_accepted) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(args)/width), ", ")+`
 			ON CONFLICT (subject_kind, subject_id, good_id, period, start, enterprise_id) DO UPDATE SET
 			shifts = fulfilment_periods.shifts + excluded.shifts, shifts_without_norm = fulfilment_periods.shifts_without_norm + excluded.shifts_without_norm,
 			produced = fulfilment_periods.produced + excluded.produced, accepted = fulfilment_periods.accepted + excluded.accepted,
 			held = fulfilment_periods.held + excluded.held, norm = fulfilment_periods.norm + excluded.norm,
-			normed_accepted = fulfilment_periods.normed_accepted + excluded.normed_accepted
-			RETURNING shifts`,
-			k.subject.Kind, k.subject.ID, k.good, k.period, k.start, info.enterprise, unitID,
-			t.Shifts, t.ShiftsWithoutNorm, t.Produced, t.Accepted, t.Held, t.Norm, t.NormedAccepted).Scan(&shifts)
+			normed_accepted = fulfilment_periods.normed_accepted + excluded.normed_accepted`, args...)
+		args = args[:0]
+		return err
+	}
+	for _, k := range keys {
+		t := totals[k]
+		unitID, info, err := r.subjectUnit(k.subject)
 		if err != nil {
 			return err
 		}
-		if shifts <= 0 {
-			if _, err := r.q.exec(r.ctx, `DELETE FROM fulfilment_periods WHERE subject_kind = ? AND subject_id = ? AND good_id = ? AND period = ?
-				AND start = ? AND enterprise_id = ?`, k.subject.Kind, k.subject.ID, k.good, k.period, k.start, info.enterprise); err != nil {
+		args = append(args, k.subject.Kind, k.subject.ID, k.good, k.period, k.start, info.enterprise, unitID,
+			t.Shifts, t.ShiftsWithoutNorm, t.Produced, t.Accepted, t.Held, t.Norm, t.NormedAccepted)
+		if len(args)/width == monthRowsPerStatement {
+			if err := flush(); err != nil {
 				return err
 			}
+		}
+		if t.Shifts < 0 {
+			fewer = append(fewer, k)
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	// Only totals that lost a shift can be left with none.
+	for _, k := range fewer {
+		_, info, err := r.subjectUnit(k.subject)
+		if err != nil {
+			return err
+		}
+		if _, err := r.q.exec(r.ctx, `DELETE FROM fulfilment_periods WHERE subject_kind = ? AND subject_id = ? AND good_id = ? AND period = ?
+			AND start = ? AND enterprise_id = ? AND shifts <= 0`, k.subject.Kind, k.subject.ID, k.good, k.period, k.start, info.enterprise); err != nil {
+			return err
 		}
 	}
 	return nil
