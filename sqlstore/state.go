@@ -88,12 +88,12 @@ type stateRun struct {
 	// unitNorms are units whose norm changed, from the date given.
 	unitNorms map[stakhanov.SubjectGood]stakhanov.Date
 
-	units    map[int64]unitInfo
-	people   map[int64]int64 // person → unit
-	norms    map[stakhanov.SubjectGood]*stakhanov.NormIndex
+	units  map[int64]unitInfo
+	people map[int64]int64 // person → unit
+	norms  map[stakhanov.SubjectGood]*stakhanov.NormIndex
 	// tree are the differences to the units' tree states, by the unit of
 	// the subject whose own state changed.
-	tree     map[treeKey]stakhanov.StateDelta
+	tree map[treeKey]stakhanov.StateDelta
 	// periods are the differences to period totals, by month: the year's
 	// are added up from them (applyPeriods).
 	periods  map[monthTotalsKey]stakhanov.PeriodTotals
