@@ -210,7 +210,7 @@ func (db *DB) importReportsBatched(ctx context.Context, chk *reportChecker, rows
 			if c := b.judge.credits; c != nil && c.n >= db.importStateEvery {
 				// Bounded memory: what is gathered so far goes into the
 				// state now (the judge's flags are applied at the end).
-				if err := db.addImportCredits(ctx, b.q, c); err != nil {
+				if err := db.addImportCredits(ctx, b.q, c, false, nil); err != nil {
 					return stakhanov.ImportResult{}, err
 				}
 			}

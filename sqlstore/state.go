@@ -115,6 +115,13 @@ type stateRun struct {
 	months    map[monthKey]*monthRow
 	covered   map[stakhanov.SubjectGood][2]stakhanov.Date
 	ownMonths map[stakhanov.SubjectGood][]stakhanov.Date
+	// allFrom are subjects whose own rows of every good were read from a
+	// month on (loadSubject); goods are the goods of a subject's rows held.
+	allFrom map[stakhanov.Subject]stakhanov.Date
+	goods   map[stakhanov.Subject][]int64
+	// postpone, if not nil, names subjects whose candidacy the run leaves
+	// in evaluate for later.
+	postpone map[stakhanov.SubjectGood]bool
 }
 
 func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
@@ -125,7 +132,8 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		tree: map[treeKey]stakhanov.StateDelta{}, periods: map[monthTotalsKey]stakhanov.PeriodTotals{},
 		evaluate: map[stakhanov.SubjectGood]*evaluation{}, locked: map[stakhanov.SubjectGood]bool{},
 		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
-		covered: map[stakhanov.SubjectGood][2]stakhanov.Date{}, ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{}}
+		covered: map[stakhanov.SubjectGood][2]stakhanov.Date{}, ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{},
+		allFrom: map[stakhanov.Subject]stakhanov.Date{}, goods: map[stakhanov.Subject][]int64{}}
 }
 
 // touch marks a subject's own figures for a good on a date to compute again.
@@ -594,11 +602,12 @@ func (r *stateRun) addCredits(k stakhanov.SubjectGood, unitID int64, info unitIn
 	if len(cs) == 0 {
 		return nil
 	}
-	from, to := cs[0].date, cs[0].date
+	from := cs[0].date
 	for _, c := range cs {
-		from, to = minDate(from, c.date), maxDate(to, c.date)
+		from = minDate(from, c.date)
 	}
-	if err := r.loadOwn(k, from, to); err != nil {
+	// Every good and every month on: what candidacy reads afterwards.
+	if err := r.loadSubject(k.Subject, from); err != nil {
 		return err
 	}
 	for _, c := range cs {
@@ -967,6 +976,9 @@ func (r *stateRun) evaluateCandidacy() error {
 	}
 	slices.SortFunc(keys, compareSubjectGood)
 	for _, k := range keys {
+		if r.postpone[k] {
+			continue
+		}
 		for _, a := range awards {
 			if a.rule.Subject != k.Subject.Kind || !reads(a.rule, k.GoodID) {
 				continue
@@ -975,6 +987,7 @@ func (r *stateRun) evaluateCandidacy() error {
 				return err
 			}
 		}
+		delete(r.evaluate, k)
 	}
 	return nil
 }
@@ -1009,7 +1022,7 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, e *evaluati
 		if !eligible {
 			return r.deleteCandidacy(a.id, s, "")
 		}
-		rows, err := verifiedShifts(r.ctx, r.q, s, a.rule.GoodID, stakhanov.Date{}, today, a.rule.Window())
+		rows, err := r.verifiedShifts(s, a.rule.GoodID, stakhanov.Date{}, today, a.rule.Window())
 		if err != nil {
 			return err
 		}
@@ -1019,7 +1032,7 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, e *evaluati
 	var periods []stakhanov.Date
 	if e == nil || e.all {
 		// Every period the subject has figures in.
-		rows, err := verifiedShifts(r.ctx, r.q, s, a.rule.GoodID, stakhanov.Date{}, stakhanov.Date{}, 0)
+		rows, err := r.verifiedShifts(s, a.rule.GoodID, stakhanov.Date{}, stakhanov.Date{}, 0)
 		if err != nil {
 			return err
 		}
@@ -1055,7 +1068,7 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, e *evaluati
 			}
 			continue
 		}
-		rows, err := verifiedShifts(r.ctx, r.q, s, a.rule.GoodID, from, to, 0)
+		rows, err := r.verifiedShifts(s, a.rule.GoodID, from, to, 0)
 		if err != nil {
 			return err
 		}
@@ -1145,13 +1158,15 @@ func verifiedShifts(ctx context.Context, q querier, s stakhanov.Subject, good in
 			return nil, err
 		}
 	}
-	out := make([]stakhanov.FulfilmentRow, 0, len(states))
-	for _, st := range states {
-		if row, ok := st.Row(true); ok {
-			out = append(out, row)
-		}
+	return stateRows(states), nil
+}
+
+// verifiedShifts is verifiedShifts from what the run holds, if it can.
+func (r *stateRun) verifiedShifts(s stakhanov.Subject, good int64, from, to stakhanov.Date, last int) ([]stakhanov.FulfilmentRow, error) {
+	if rows, ok := r.heldShifts(s, good, from, to, last); ok {
+		return rows, nil
 	}
-	return out, nil
+	return verifiedShifts(r.ctx, r.q, s, good, from, to, last)
 }
 
 // importStateBatch is how many subjects one state run of an import
@@ -1197,8 +1212,11 @@ func (c *importCredits) credit(s stakhanov.Subject, r *stakhanov.Report, share f
 }
 
 // addImportCredits adds the credits gathered to the state, a batch of
-// subjects to a run, leaving candidacy for later (importState).
-func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits) error {
+// subjects to a run. A part of an import leaves candidacy for the end; the
+// last part (final) evaluates it in each run, from the months the run
+// holds, but for the subjects in postpone, which importState computes
+// again first.
+func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits, final bool, postpone map[stakhanov.SubjectGood]bool) error {
 	q, done := q.cached()
 	defer done()
 	keys := make([]stakhanov.SubjectGood, 0, len(c.by))
@@ -1210,14 +1228,20 @@ func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits)
 		chunk := keys[:min(importStateBatch, len(keys))]
 		keys = keys[len(chunk):]
 		run := db.newStateRun(ctx, q)
-		run.skipCandidacy = true
+		run.skipCandidacy, run.postpone = !final, postpone
 		run.added = make(map[stakhanov.SubjectGood][]addedCredit, len(chunk))
 		for _, k := range chunk {
 			run.added[k] = c.by[k]
+			if e := c.evaluate[k]; e != nil && final {
+				// What earlier parts left, evaluated with the rest.
+				evaluationOf(run.evaluate, k).join(e)
+				delete(c.evaluate, k)
+			}
 		}
 		if err := run.apply(); err != nil {
 			return err
 		}
+		// What the run did not evaluate.
 		c.keepEvaluate(run)
 	}
 	c.by, c.n = map[stakhanov.SubjectGood][]addedCredit{}, 0
@@ -1244,18 +1268,29 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 		defer done()
 		return db.importStateSpans(ctx, q, j)
 	}
-	if err := db.addImportCredits(ctx, q, c); err != nil {
-		return err
-	}
 	q, done := q.cached()
 	defer done()
-	// The credits were added as not held: the reports the judge flagged
-	// are computed again, with those they corrected.
+	// The credits are added as not held: the reports the judge flagged
+	// are computed again afterwards, with corrections and the reports they
+	// correct, and the candidacy of their subjects evaluated after that.
 	flagged, err := ids(ctx, q, `SELECT DISTINCT report_id FROM report_flags WHERE report_id >= ? AND report_id <= ?`, j.minID, j.maxID)
 	if err != nil {
 		return err
 	}
 	again := slices.Concat(c.again, flagged, j.flaggedBefore)
+	postpone := map[stakhanov.SubjectGood]bool{}
+	touched := db.newStateRun(ctx, q)
+	for _, id := range again {
+		if err := touched.touchReportID(id); err != nil {
+			return err
+		}
+	}
+	for k := range touched.days {
+		postpone[k] = true
+	}
+	if err := db.addImportCredits(ctx, q, c, true, postpone); err != nil {
+		return err
+	}
 	for len(again) > 0 {
 		chunk := again[:min(importStateBatch, len(again))]
 		again = again[len(chunk):]

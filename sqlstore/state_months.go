@@ -284,14 +284,14 @@ func (r *stateRun) loadOwn(k stakhanov.SubjectGood, from, to stakhanov.Date) err
 	if c, ok := r.covered[k]; ok && !from.Before(c[0]) && (c[1].IsZero() || (!to.IsZero() && !to.After(c[1]))) {
 		return nil
 	}
+	if all, ok := r.allFrom[k.Subject]; ok && !from.Before(all) {
+		return nil
+	}
 	w := &where{}
 	w.add("subject_kind = ? AND subject_id = ? AND scope = 'own' AND good_id = ?", k.Subject.Kind, k.Subject.ID, k.GoodID)
 	monthRange(w, from, to)
 	err := queryMonths(r.ctx, r.q, "SELECT "+monthColumns+" FROM fulfilment_months"+w.String(), w.args, func(mk monthKey, m *monthRow) (bool, error) {
-		if _, held := r.months[mk]; !held {
-			r.months[mk] = m
-			r.ownMonths[k] = append(r.ownMonths[k], mk.month)
-		}
+		r.hold(mk, m)
 		return true, nil
 	})
 	if err != nil {
@@ -327,14 +327,94 @@ func (r *stateRun) ownMonth(k stakhanov.SubjectGood, d stakhanov.Date) (*monthRo
 	if m := r.months[mk]; m != nil {
 		return m, nil
 	}
-	if c, ok := r.covered[k]; !ok || !inDates(d, c[0], c[1]) {
+	all, whole := r.allFrom[k.Subject]
+	if c, ok := r.covered[k]; (!ok || !inDates(d, c[0], c[1])) && (!whole || d.Before(all)) {
 		// Writing a row not read would lose the one in the table.
 		return nil, fmt.Errorf("state of %s:%d, good %d: month %s written before it was read", k.Subject.Kind, k.Subject.ID, k.GoodID, mk.month)
 	}
 	m := &monthRow{}
-	r.months[mk] = m
-	r.ownMonths[k] = append(r.ownMonths[k], mk.month)
+	r.hold(mk, m)
 	return m, nil
+}
+
+// hold keeps an own month row read (or new) in the run, unless it holds
+// that row already.
+func (r *stateRun) hold(mk monthKey, m *monthRow) {
+	if _, held := r.months[mk]; held {
+		return
+	}
+	r.months[mk] = m
+	k := stakhanov.SubjectGood{Subject: mk.subject, GoodID: mk.good}
+	if len(r.ownMonths[k]) == 0 {
+		r.goods[mk.subject] = append(r.goods[mk.subject], mk.good)
+	}
+	r.ownMonths[k] = append(r.ownMonths[k], mk.month)
+}
+
+// loadSubject brings a subject's own month rows of every good, from the
+// month holding from on, into the run: enough for its candidacy to be
+// read from the run (heldShifts), when those months hold enough shifts.
+func (r *stateRun) loadSubject(s stakhanov.Subject, from stakhanov.Date) error {
+	if all, ok := r.allFrom[s]; ok && !from.Before(all) {
+		return nil
+	}
+	from = monthOf(from)
+	err := queryMonths(r.ctx, r.q, "SELECT "+monthColumns+` FROM fulfilment_months WHERE subject_kind = ? AND subject_id = ? AND scope = 'own' AND month >= ?`,
+		[]any{s.Kind, s.ID, from}, func(mk monthKey, m *monthRow) (bool, error) {
+			r.hold(mk, m)
+			return true, nil
+		})
+	if err == nil {
+		r.allFrom[s] = from
+	}
+	return err
+}
+
+// heldShifts answers verifiedShifts from the month rows the run holds, if
+// it can: ok is false when it may not hold them all.
+func (r *stateRun) heldShifts(s stakhanov.Subject, good int64, from, to stakhanov.Date, last int) (rows []stakhanov.FulfilmentRow, ok bool) {
+	all, whole := r.allFrom[s]
+	if !whole || stateScope(s) != scopeOwn || (last == 0 && (from.IsZero() || from.Before(all))) {
+		return nil, false
+	}
+	var states []*stakhanov.ShiftState
+	for _, g := range r.goods[s] {
+		if good != 0 && g != good {
+			continue
+		}
+		k := stakhanov.SubjectGood{Subject: s, GoodID: g}
+		for _, month := range r.ownMonths[k] {
+			if month.Before(all) {
+				continue
+			}
+			for _, st := range r.months[monthKey{subject: s, good: g, month: month}].states {
+				if inDates(st.Date, from, to) && verifiedNormed(st) {
+					states = append(states, st)
+				}
+			}
+		}
+	}
+	if last > 0 {
+		if len(states) < last && !all.IsZero() && (from.IsZero() || from.Before(all)) {
+			// Older months may hold more.
+			return nil, false
+		}
+		slices.SortFunc(states, compareStates)
+		states = states[max(0, len(states)-last):]
+	} else {
+		slices.SortFunc(states, compareStates)
+	}
+	return stateRows(states), true
+}
+
+func stateRows(states []*stakhanov.ShiftState) []stakhanov.FulfilmentRow {
+	out := make([]stakhanov.FulfilmentRow, 0, len(states))
+	for _, st := range states {
+		if row, ok := st.Row(true); ok {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // lockTree takes the tree month rows keys name (those the run does not
