@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -52,6 +53,19 @@ type subjectGoodDate struct {
 	date stakhanov.Date
 }
 
+type unitGood struct{ unit, good int64 }
+
+// shiftDay is a date (days since 1970) and shift, a small map key.
+type shiftDay struct{ day, shift int32 }
+
+func shiftDayOf(d stakhanov.Date, shift int) shiftDay {
+	return shiftDay{int32(d.Time().Unix() / 86400), int32(shift)}
+}
+
+func (s shiftDay) date() stakhanov.Date {
+	return stakhanov.DateOf(time.Unix(int64(s.day)*86400, 0).UTC())
+}
+
 type treeKey struct {
 	unit  int64
 	good  int64
@@ -92,12 +106,19 @@ type stateRun struct {
 	people map[int64]int64 // person → unit
 	norms  map[stakhanov.SubjectGood]*stakhanov.NormIndex
 	// tree are the differences to the units' tree states, by the unit of
-	// the subject whose own state changed.
-	tree map[treeKey]stakhanov.StateDelta
+	// the subject whose own state changed, then by shift: small maps, a
+	// million changes of an import each one step.
+	tree map[unitGood]map[shiftDay]stakhanov.StateDelta
 	// periods are the differences to period totals, by month: the year's
 	// are added up from them (applyPeriods).
-	periods  map[monthTotalsKey]stakhanov.PeriodTotals
-	evaluate map[stakhanov.SubjectGood]*evaluation
+	periods map[monthTotalsKey]*stakhanov.PeriodTotals
+	// lastPeriod is the totals addPeriods changed last.
+	lastPeriodKey monthTotalsKey
+	lastPeriod    *stakhanov.PeriodTotals
+	evaluate      map[stakhanov.SubjectGood]*evaluation
+	// lastEvaluate is the evaluation markEvaluate marked last.
+	lastEvaluateKey stakhanov.SubjectGood
+	lastEvaluate    *evaluation
 	// added are credits to add to subjects' own states as they are,
 	// without reading any report (an import's new reports); they are
 	// added before any day is computed again.
@@ -129,7 +150,7 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		days: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, from: map[stakhanov.SubjectGood]stakhanov.Date{},
 		unitNorms: map[stakhanov.SubjectGood]stakhanov.Date{}, spans: map[stakhanov.SubjectGood][2]stakhanov.Date{},
 		units: map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
-		tree: map[treeKey]stakhanov.StateDelta{}, periods: map[monthTotalsKey]stakhanov.PeriodTotals{},
+		tree: map[unitGood]map[shiftDay]stakhanov.StateDelta{}, periods: map[monthTotalsKey]*stakhanov.PeriodTotals{},
 		evaluate: map[stakhanov.SubjectGood]*evaluation{}, locked: map[stakhanov.SubjectGood]bool{},
 		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
 		covered: map[stakhanov.SubjectGood][2]stakhanov.Date{}, ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{},
@@ -309,7 +330,11 @@ func evaluationOf(m map[stakhanov.SubjectGood]*evaluation, k stakhanov.SubjectGo
 // markEvaluate marks a subject's candidacy to evaluate again, for a
 // period rule on the period holding d (zero: every period).
 func (r *stateRun) markEvaluate(k stakhanov.SubjectGood, d stakhanov.Date) {
-	evaluationOf(r.evaluate, k).mark(d)
+	// Marks come a subject after another.
+	if r.lastEvaluate == nil || r.lastEvaluateKey != k {
+		r.lastEvaluateKey, r.lastEvaluate = k, evaluationOf(r.evaluate, k)
+	}
+	r.lastEvaluate.mark(d)
 }
 
 func (r *stateRun) unit(id int64) (unitInfo, error) {
@@ -653,8 +678,14 @@ func (r *stateRun) changeOwn(k stakhanov.SubjectGood, unitID int64, info unitInf
 	// The units above take the difference in applyTree: gathered here by
 	// the subject's unit, each shift once however many units are above.
 	if delta := stakhanov.Contribution(s).Minus(stakhanov.Contribution(old)); !delta.IsZero() {
-		tk := treeKey{unitID, k.GoodID, cur.Date, cur.Shift}
-		r.tree[tk] = r.tree[tk].Plus(delta)
+		ug := unitGood{unitID, k.GoodID}
+		shifts := r.tree[ug]
+		if shifts == nil {
+			shifts = map[shiftDay]stakhanov.StateDelta{}
+			r.tree[ug] = shifts
+		}
+		sd := shiftDayOf(cur.Date, cur.Shift)
+		shifts[sd] = shifts[sd].Plus(delta)
 	}
 	if k.Subject.Kind == stakhanov.SubjectPerson {
 		r.addPeriods(k, cur.Date, stakhanov.Totals(s).Minus(stakhanov.Totals(old)))
@@ -675,33 +706,55 @@ func sameShiftState(a, b *stakhanov.ShiftState) bool {
 	return x == y
 }
 
+func sameMonth(a, b stakhanov.Date) bool { return a.Year() == b.Year() && a.Month() == b.Month() }
+
 func (r *stateRun) addPeriods(k stakhanov.SubjectGood, d stakhanov.Date, t stakhanov.PeriodTotals) {
 	if t.IsZero() {
 		return
 	}
-	mk := monthTotalsKey{k.Subject, k.GoodID, monthOf(d)}
-	r.periods[mk] = r.periods[mk].Plus(t)
+	// A subject's changes come one after another, mostly in one month.
+	if r.lastPeriod == nil || r.lastPeriodKey.subject != k.Subject || r.lastPeriodKey.good != k.GoodID || !sameMonth(r.lastPeriodKey.month, d) {
+		mk := monthTotalsKey{k.Subject, k.GoodID, monthOf(d)}
+		p := r.periods[mk]
+		if p == nil {
+			p = &stakhanov.PeriodTotals{}
+			r.periods[mk] = p
+		}
+		r.lastPeriodKey, r.lastPeriod = mk, p
+	}
+	*r.lastPeriod = r.lastPeriod.Plus(t)
 }
 
 // applyTree adds the gathered differences to the units' tree states, in
 // the month rows lockTree takes.
 func (r *stateRun) applyTree() error {
 	// From the subjects' units to every unit above them.
-	tree := make(map[treeKey]stakhanov.StateDelta, len(r.tree))
-	for k, d := range r.tree {
-		info, err := r.unit(k.unit)
+	tree := map[unitGood]map[shiftDay]stakhanov.StateDelta{}
+	for ug, shifts := range r.tree {
+		info, err := r.unit(ug.unit)
 		if err != nil {
 			return err
 		}
 		for _, u := range info.path {
-			tk := treeKey{u, k.good, k.date, k.shift}
-			tree[tk] = tree[tk].Plus(d)
+			above := tree[unitGood{u, ug.good}]
+			if above == nil {
+				above = map[shiftDay]stakhanov.StateDelta{}
+				tree[unitGood{u, ug.good}] = above
+			}
+			for sd, d := range shifts {
+				above[sd] = above[sd].Plus(d)
+			}
 		}
 	}
-	keys := make([]treeKey, 0, len(tree))
-	for k, d := range tree {
-		if !d.IsZero() {
-			keys = append(keys, k)
+	var keys []treeKey
+	deltas := map[treeKey]stakhanov.StateDelta{}
+	for ug, shifts := range tree {
+		for sd, d := range shifts {
+			if !d.IsZero() {
+				k := treeKey{ug.unit, ug.good, sd.date(), int(sd.shift)}
+				keys = append(keys, k)
+				deltas[k] = d
+			}
 		}
 	}
 	slices.SortFunc(keys, func(a, b treeKey) int {
@@ -721,7 +774,7 @@ func (r *stateRun) applyTree() error {
 		return err
 	}
 	for _, k := range keys {
-		d := tree[k]
+		d := deltas[k]
 		sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(k.unit), GoodID: k.good}
 		idx, err := r.normIndex(sg)
 		if err != nil {
@@ -858,7 +911,7 @@ func (r *stateRun) applyPeriods() error {
 	for mk, t := range r.periods {
 		for _, p := range stakhanov.StatePeriods {
 			pk := periodKey{mk.subject, mk.good, p, stakhanov.PeriodStart(p, mk.month)}
-			totals[pk] = totals[pk].Plus(t)
+			totals[pk] = totals[pk].Plus(*t)
 		}
 	}
 	keys := make([]periodKey, 0, len(totals))
@@ -966,6 +1019,8 @@ func (r *stateRun) evaluateCandidacy() error {
 	if len(r.evaluate) == 0 || r.skipCandidacy {
 		return nil
 	}
+	// Evaluated subjects leave the map: markEvaluate must look again.
+	r.lastEvaluate = nil
 	awards, err := candidacyAwards(r.ctx, r.q)
 	if err != nil || len(awards) == 0 {
 		return err
