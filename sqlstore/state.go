@@ -1274,14 +1274,7 @@ func (c *importCredits) credit(s stakhanov.Subject, r *stakhanov.Report, share f
 func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits, final bool, postpone map[stakhanov.SubjectGood]bool) error {
 	q, done := q.cached()
 	defer done()
-	keys := make([]stakhanov.SubjectGood, 0, len(c.by))
-	for k := range c.by {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, compareSubjectGood)
-	for len(keys) > 0 {
-		chunk := keys[:min(importStateBatch, len(keys))]
-		keys = keys[len(chunk):]
+	for _, chunk := range subjectBatches(c.by) {
 		run := db.newStateRun(ctx, q)
 		run.skipCandidacy, run.postpone = !final, postpone
 		run.added = make(map[stakhanov.SubjectGood][]addedCredit, len(chunk))
@@ -1301,6 +1294,23 @@ func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits,
 	}
 	c.by, c.n = map[stakhanov.SubjectGood][]addedCredit{}, 0
 	return nil
+}
+
+// subjectBatches returns the subjects of a map in order,
+// importStateBatch to a batch.
+func subjectBatches[V any](m map[stakhanov.SubjectGood]V) [][]stakhanov.SubjectGood {
+	keys := make([]stakhanov.SubjectGood, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareSubjectGood)
+	var out [][]stakhanov.SubjectGood
+	for len(keys) > 0 {
+		n := min(importStateBatch, len(keys))
+		out = append(out, keys[:n:n])
+		keys = keys[n:]
+	}
+	return out
 }
 
 func (c *importCredits) keepEvaluate(run *stateRun) {
@@ -1361,14 +1371,7 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 		}
 		c.keepEvaluate(run)
 	}
-	keys := make([]stakhanov.SubjectGood, 0, len(c.evaluate))
-	for k := range c.evaluate {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, compareSubjectGood)
-	for len(keys) > 0 {
-		chunk := keys[:min(importStateBatch, len(keys))]
-		keys = keys[len(chunk):]
+	for _, chunk := range subjectBatches(c.evaluate) {
 		run := db.newStateRun(ctx, q)
 		for _, k := range chunk {
 			run.evaluate[k] = c.evaluate[k]
