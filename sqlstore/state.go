@@ -130,11 +130,9 @@ type stateRun struct {
 	rules map[int64]stakhanov.PlausibilityRules
 
 	// months are the month rows of shift states read or written, written
-	// back at the end (writeMonths); covered are the dates whose own rows
-	// of a subject were read (from, to; zero: open), ownMonths the months
-	// of a subject's own rows held.
+	// back at the end (writeMonths); ownMonths the months of a subject's
+	// own rows held.
 	months    map[monthKey]*monthRow
-	covered   map[stakhanov.SubjectGood][2]stakhanov.Date
 	ownMonths map[stakhanov.SubjectGood][]stakhanov.Date
 	// allFrom are subjects whose own rows of every good were read from a
 	// month on (loadSubject); goods are the goods of a subject's rows held.
@@ -153,8 +151,8 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		tree: map[unitGood]map[shiftDay]stakhanov.StateDelta{}, periods: map[monthTotalsKey]*stakhanov.PeriodTotals{},
 		evaluate: map[stakhanov.SubjectGood]*evaluation{}, locked: map[stakhanov.SubjectGood]bool{},
 		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
-		covered: map[stakhanov.SubjectGood][2]stakhanov.Date{}, ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{},
-		allFrom: map[stakhanov.Subject]stakhanov.Date{}, goods: map[stakhanov.Subject][]int64{}}
+		ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{},
+		allFrom:   map[stakhanov.Subject]stakhanov.Date{}, goods: map[stakhanov.Subject][]int64{}}
 }
 
 // touch marks a subject's own figures for a good on a date to compute again.
@@ -581,7 +579,7 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 			s.HeldCredits++
 		}
 	}
-	if err := r.loadOwn(k, from, to); err != nil {
+	if err := r.loadSubject(k.Subject, from); err != nil {
 		return err
 	}
 	old := map[dayShift]*stakhanov.ShiftState{}

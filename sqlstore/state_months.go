@@ -277,58 +277,14 @@ func inDates(d, from, to stakhanov.Date) bool {
 	return (from.IsZero() || !d.Before(from)) && (to.IsZero() || !d.After(to))
 }
 
-// loadOwn brings a subject's own month rows for a good, from one date to
-// another (to zero: open), into the run, unless it holds them already. The
-// rows need no lock of their own: the subject's (stateRun.lock) is held.
-func (r *stateRun) loadOwn(k stakhanov.SubjectGood, from, to stakhanov.Date) error {
-	if c, ok := r.covered[k]; ok && !from.Before(c[0]) && (c[1].IsZero() || (!to.IsZero() && !to.After(c[1]))) {
-		return nil
-	}
-	if all, ok := r.allFrom[k.Subject]; ok && !from.Before(all) {
-		return nil
-	}
-	w := &where{}
-	w.add("subject_kind = ? AND subject_id = ? AND scope = 'own' AND good_id = ?", k.Subject.Kind, k.Subject.ID, k.GoodID)
-	monthRange(w, from, to)
-	err := queryMonths(r.ctx, r.q, "SELECT "+monthColumns+" FROM fulfilment_months"+w.String(), w.args, func(mk monthKey, m *monthRow) (bool, error) {
-		r.hold(mk, m)
-		return true, nil
-	})
-	if err != nil {
-		return err
-	}
-	// What is loaded now: this range, joined to the one before where the
-	// two meet.
-	from, to = monthOf(from), monthEnd(to)
-	if c, ok := r.covered[k]; ok && !c[0].After(to.AddDays(1)) && (c[1].IsZero() || !c[1].AddDays(1).Before(from)) && !to.IsZero() {
-		from = minDate(from, c[0])
-		if c[1].IsZero() {
-			to = c[1]
-		} else {
-			to = maxDate(to, c[1])
-		}
-	}
-	r.covered[k] = [2]stakhanov.Date{from, to}
-	return nil
-}
-
-// monthEnd returns the last day of d's month (zero stays zero).
-func monthEnd(d stakhanov.Date) stakhanov.Date {
-	if d.IsZero() {
-		return d
-	}
-	return stakhanov.NewDate(d.Year(), d.Month()+1, 0)
-}
-
 // ownMonth returns the run's own month row of a subject holding d, which
-// loadOwn must have read (or found absent).
+// loadSubject must have read (or found absent).
 func (r *stateRun) ownMonth(k stakhanov.SubjectGood, d stakhanov.Date) (*monthRow, error) {
 	mk := monthKey{subject: k.Subject, good: k.GoodID, month: monthOf(d)}
 	if m := r.months[mk]; m != nil {
 		return m, nil
 	}
-	all, whole := r.allFrom[k.Subject]
-	if c, ok := r.covered[k]; (!ok || !inDates(d, c[0], c[1])) && (!whole || d.Before(all)) {
+	if all, ok := r.allFrom[k.Subject]; !ok || d.Before(all) {
 		// Writing a row not read would lose the one in the table.
 		return nil, fmt.Errorf("state of %s:%d, good %d: month %s written before it was read", k.Subject.Kind, k.Subject.ID, k.GoodID, mk.month)
 	}
@@ -352,18 +308,22 @@ func (r *stateRun) hold(mk monthKey, m *monthRow) {
 }
 
 // loadSubject brings a subject's own month rows of every good, from the
-// month holding from on, into the run: enough for its candidacy to be
-// read from the run (heldShifts), when those months hold enough shifts.
+// month holding from on (zero: all), into the run, unless it holds them
+// already: the rows a write changes, and enough for candidacy to be read
+// from the run (heldShifts) when those months hold enough shifts. They
+// need no lock of their own: the subject's (stateRun.lock) is held.
 func (r *stateRun) loadSubject(s stakhanov.Subject, from stakhanov.Date) error {
 	if all, ok := r.allFrom[s]; ok && !from.Before(all) {
 		return nil
 	}
 	from = monthOf(from)
-	err := queryMonths(r.ctx, r.q, "SELECT "+monthColumns+` FROM fulfilment_months WHERE subject_kind = ? AND subject_id = ? AND scope = 'own' AND month >= ?`,
-		[]any{s.Kind, s.ID, from}, func(mk monthKey, m *monthRow) (bool, error) {
-			r.hold(mk, m)
-			return true, nil
-		})
+	w := &where{}
+	w.add("subject_kind = ? AND subject_id = ? AND scope = 'own'", s.Kind, s.ID)
+	monthRange(w, from, stakhanov.Date{})
+	err := queryMonths(r.ctx, r.q, "SELECT "+monthColumns+" FROM fulfilment_months"+w.String(), w.args, func(mk monthKey, m *monthRow) (bool, error) {
+		r.hold(mk, m)
+		return true, nil
+	})
 	if err == nil {
 		r.allFrom[s] = from
 	}
