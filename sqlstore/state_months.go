@@ -383,8 +383,10 @@ func stateRows(states []*stakhanov.ShiftState) []stakhanov.FulfilmentRow {
 // when neither finds it, and each reads what the other wrote.
 func (r *stateRun) lockTree(keys []monthKey) error {
 	var want []monthKey
+	seen := map[monthKey]bool{}
 	for _, k := range keys {
-		if _, ok := r.months[k]; !ok && !slices.Contains(want, k) {
+		if _, ok := r.months[k]; !ok && !seen[k] {
+			seen[k] = true
 			want = append(want, k)
 		}
 	}
