@@ -455,6 +455,11 @@ func (r *stateRun) apply() error {
 	// One order for every write, so that two writes never wait on each
 	// other's locks in a circle.
 	slices.SortFunc(keys, compareSubjectGood)
+	if len(r.added) > 0 {
+		if err := r.prefetch(keys); err != nil {
+			return err
+		}
+	}
 	for _, k := range keys {
 		if err := r.refreshOwn(k); err != nil {
 			return err
