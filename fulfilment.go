@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 )
 
 // Periods over which fulfilment is reported.
@@ -19,7 +20,9 @@ const (
 func PeriodOf(period string, d Date, shift int) (label string, from, to Date, err error) {
 	switch period {
 	case PeriodShift:
-		return fmt.Sprintf("%s/%d", d, shift), d, d, nil
+		// Without fmt: candidacy labels sixty shifts a subject.
+		b := append(d.appendText(make([]byte, 0, 16)), '/')
+		return string(strconv.AppendInt(b, int64(shift), 10)), d, d, nil
 	case PeriodWeek:
 		y, w := d.ISOWeek()
 		wd := int(d.Weekday()+6) % 7 // Monday is 0

@@ -601,13 +601,13 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 	// Units above: a person's unit and its ancestors; a collective's own
 	// reports count in its own tree and its ancestors'.
 	for sk, s := range fresh {
-		if err := r.changeOwn(k, unitID, info, old[sk], s); err != nil {
+		if err := r.changeOwn(k, unitID, info, nil, old[sk], s); err != nil {
 			return err
 		}
 	}
 	for sk, s := range old {
 		if fresh[sk] == nil {
-			if err := r.changeOwn(k, unitID, info, s, nil); err != nil {
+			if err := r.changeOwn(k, unitID, info, nil, s, nil); err != nil {
 				return err
 			}
 		}
@@ -638,10 +638,14 @@ func (r *stateRun) addCredits(k stakhanov.SubjectGood, unitID int64, info unitIn
 	if err := r.loadSubject(k.Subject, from); err != nil {
 		return err
 	}
-	for _, c := range cs {
-		m, err := r.ownMonth(k, c.date)
-		if err != nil {
-			return err
+	var m *monthRow
+	for i, c := range cs {
+		// An import's credits of a subject come mostly in date order.
+		if i == 0 || !sameMonth(c.date, cs[i-1].date) {
+			var err error
+			if m, err = r.ownMonth(k, c.date); err != nil {
+				return err
+			}
 		}
 		old := m.get(c.date, c.shift)
 		s := &stakhanov.ShiftState{Subject: k.Subject, GoodID: k.GoodID, Date: c.date, Shift: c.shift, OwnNorm: ownNorm(idx, k, c.date)}
@@ -651,16 +655,17 @@ func (r *stateRun) addCredits(k stakhanov.SubjectGood, unitID int64, info unitIn
 		s.Produced += c.produced
 		s.Accepted += c.accepted
 		s.Credits++
-		if err := r.changeOwn(k, unitID, info, old, s); err != nil {
+		if err := r.changeOwn(k, unitID, info, m, old, s); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// changeOwn writes one own shift state (nil: none) in place of old and
-// gathers what the change does above it.
-func (r *stateRun) changeOwn(k stakhanov.SubjectGood, unitID int64, info unitInfo, old, s *stakhanov.ShiftState) error {
+// changeOwn writes one own shift state (nil: none) in place of old, in
+// its month row m (nil: the run finds it), and gathers what the change
+// does above it.
+func (r *stateRun) changeOwn(k stakhanov.SubjectGood, unitID int64, info unitInfo, m *monthRow, old, s *stakhanov.ShiftState) error {
 	if sameShiftState(old, s) {
 		return nil
 	}
@@ -668,9 +673,11 @@ func (r *stateRun) changeOwn(k stakhanov.SubjectGood, unitID int64, info unitInf
 	if cur == nil {
 		cur = old
 	}
-	m, err := r.ownMonth(k, cur.Date)
-	if err != nil {
-		return err
+	if m == nil {
+		var err error
+		if m, err = r.ownMonth(k, cur.Date); err != nil {
+			return err
+		}
 	}
 	m.unit, m.enterprise = unitID, info.enterprise
 	if s == nil {
@@ -749,20 +756,26 @@ func (r *stateRun) applyTree() error {
 			}
 		}
 	}
-	var keys []treeKey
-	deltas := map[treeKey]stakhanov.StateDelta{}
+	type treeDelta struct {
+		k treeKey
+		d stakhanov.StateDelta
+	}
+	var changes []treeDelta
 	for ug, shifts := range tree {
 		for sd, d := range shifts {
 			if !d.IsZero() {
-				k := treeKey{ug.unit, ug.good, sd.date(), int(sd.shift)}
-				keys = append(keys, k)
-				deltas[k] = d
+				changes = append(changes, treeDelta{treeKey{ug.unit, ug.good, sd.date(), int(sd.shift)}, d})
 			}
 		}
 	}
-	slices.SortFunc(keys, func(a, b treeKey) int {
+	slices.SortFunc(changes, func(x, y treeDelta) int {
+		a, b := x.k, y.k
 		return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.good, b.good), a.date.Compare(b.date), cmp.Compare(a.shift, b.shift))
 	})
+	keys := make([]treeKey, len(changes))
+	for i, c := range changes {
+		keys[i] = c.k
+	}
 	if err := r.loadUnitNorms(keys); err != nil {
 		return err
 	}
@@ -776,8 +789,8 @@ func (r *stateRun) applyTree() error {
 	if err := r.lockTree(rows); err != nil {
 		return err
 	}
-	for _, k := range keys {
-		d := deltas[k]
+	for _, c := range changes {
+		k, d := c.k, c.d
 		sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(k.unit), GoodID: k.good}
 		idx, err := r.normIndex(sg)
 		if err != nil {
