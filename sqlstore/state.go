@@ -141,6 +141,8 @@ type stateRun struct {
 	// postpone, if not nil, names subjects whose candidacy the run leaves
 	// in evaluate for later.
 	postpone map[stakhanov.SubjectGood]bool
+	// block holds shift states not yet used (newState).
+	block []stakhanov.ShiftState
 }
 
 func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
@@ -648,9 +650,11 @@ func (r *stateRun) addCredits(k stakhanov.SubjectGood, unitID int64, info unitIn
 			}
 		}
 		old := m.get(c.date, c.shift)
-		s := &stakhanov.ShiftState{Subject: k.Subject, GoodID: k.GoodID, Date: c.date, Shift: c.shift, OwnNorm: ownNorm(idx, k, c.date)}
+		s := r.newState()
 		if old != nil {
 			*s = *old
+		} else {
+			*s = stakhanov.ShiftState{Subject: k.Subject, GoodID: k.GoodID, Date: c.date, Shift: c.shift, OwnNorm: ownNorm(idx, k, c.date)}
 		}
 		s.Produced += c.produced
 		s.Accepted += c.accepted
@@ -660,6 +664,17 @@ func (r *stateRun) addCredits(k stakhanov.SubjectGood, unitID int64, info unitIn
 		}
 	}
 	return nil
+}
+
+// newState returns a new shift state, from a block of them: an import
+// makes a million, and the collector has fewer objects to follow.
+func (r *stateRun) newState() *stakhanov.ShiftState {
+	if len(r.block) == 0 {
+		r.block = make([]stakhanov.ShiftState, 256)
+	}
+	s := &r.block[0]
+	r.block = r.block[1:]
+	return s
 }
 
 // changeOwn writes one own shift state (nil: none) in place of old, in
