@@ -96,17 +96,25 @@ const (
 	hasOwnNorm = 1 << iota
 	hasHeld
 	hasMembers
+	// sameOwnNorm: the own norm is the state before's (most months have
+	// one norm), not written again.
+	sameOwnNorm
 )
 
 func encodeMonth(states []*stakhanov.ShiftState) []byte {
 	b := make([]byte, 1, 1+len(states)*32)
 	b[0] = monthEncoding
 	f64 := func(v float64) { b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v)) }
+	var norm *float64
 	for _, s := range states {
 		var flags byte
 		if s.OwnNorm != nil {
 			flags |= hasOwnNorm
+			if norm != nil && math.Float64bits(*norm) == math.Float64bits(*s.OwnNorm) {
+				flags |= sameOwnNorm
+			}
 		}
+		norm = s.OwnNorm
 		if s.HeldProduced != 0 || s.HeldAccepted != 0 || s.HeldCredits != 0 {
 			flags |= hasHeld
 		}
@@ -124,7 +132,7 @@ func encodeMonth(states []*stakhanov.ShiftState) []byte {
 			f64(s.HeldAccepted)
 			b = binary.AppendVarint(b, int64(s.HeldCredits))
 		}
-		if flags&hasOwnNorm != 0 {
+		if flags&(hasOwnNorm|sameOwnNorm) == hasOwnNorm {
 			f64(*s.OwnNorm)
 		}
 		if flags&hasMembers != 0 {
@@ -186,7 +194,12 @@ func decodeMonth(k monthKey, b []byte) ([]*stakhanov.ShiftState, error) {
 		if flags&hasHeld != 0 {
 			s.HeldProduced, s.HeldAccepted, s.HeldCredits = f64(), f64(), varint()
 		}
-		if flags&hasOwnNorm != 0 {
+		switch {
+		case flags&sameOwnNorm != 0 && (len(out) == 0 || out[len(out)-1].OwnNorm == nil):
+			return nil, bad("a norm the same as none")
+		case flags&sameOwnNorm != 0:
+			s.OwnNorm = out[len(out)-1].OwnNorm
+		case flags&hasOwnNorm != 0:
 			v := f64()
 			s.OwnNorm = &v
 		}
