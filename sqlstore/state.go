@@ -143,6 +143,9 @@ type stateRun struct {
 	postpone map[stakhanov.SubjectGood]bool
 	// block holds shift states not yet used (newState).
 	block []stakhanov.ShiftState
+	// hasNorm tells, for subjects whose every norm was read, whether they
+	// have one.
+	hasNorm map[stakhanov.Subject]bool
 }
 
 func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
@@ -154,7 +157,7 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		evaluate: map[stakhanov.SubjectGood]*evaluation{}, locked: map[stakhanov.SubjectGood]bool{},
 		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
 		ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{},
-		allFrom:   map[stakhanov.Subject]stakhanov.Date{}, goods: map[stakhanov.Subject][]int64{}}
+		allFrom:   map[stakhanov.Subject]stakhanov.Date{}, goods: map[stakhanov.Subject][]int64{}, hasNorm: map[stakhanov.Subject]bool{}}
 }
 
 // touch marks a subject's own figures for a good on a date to compute again.
@@ -1100,6 +1103,9 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, e *evaluati
 			return err
 		}
 		eligible = idx.Any()
+	} else if has, known := r.hasNorm[s]; known {
+		// Every norm of the subject was read (prefetch).
+		eligible = has
 	} else if eligible, err = exists(r.ctx, r.q, "norms WHERE subject_kind = ? AND subject_id = ?", s.Kind, s.ID); err != nil {
 		return err
 	}

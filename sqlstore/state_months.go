@@ -621,6 +621,12 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood) erro
 			r.norms[k] = stakhanov.NewNormIndex(found[k])
 		}
 	}
+	for _, id := range ids {
+		r.hasNorm[stakhanov.Subject{Kind: kind, ID: id}] = false
+	}
+	for k := range found {
+		r.hasNorm[k.Subject] = true
+	}
 	from = monthOf(from)
 	w := &where{}
 	w.add("scope = 'own' AND "+in, args...)
