@@ -540,7 +540,11 @@ func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool
 		if !created[i] {
 			continue
 		}
-		run.touchReport(r)
+		if r.Corrects == 0 && len(r.Flags) == 0 {
+			run.addReport(r)
+		} else {
+			run.touchReport(r)
+		}
 		if r.Corrects != 0 {
 			if err := run.touchReportID(r.Corrects); err != nil {
 				return err

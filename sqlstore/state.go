@@ -190,6 +190,12 @@ func (r *stateRun) merge(o *stateRun) {
 	for k, sp := range o.spans {
 		r.touchSpan(k, sp[0], sp[1])
 	}
+	for k, cs := range o.added {
+		if r.added == nil {
+			r.added = map[stakhanov.SubjectGood][]addedCredit{}
+		}
+		r.added[k] = append(r.added[k], cs...)
+	}
 	for k, e := range o.evaluate {
 		evaluationOf(r.evaluate, k).join(e)
 	}
@@ -1283,24 +1289,39 @@ func newImportCredits() *importCredits {
 	return &importCredits{by: map[stakhanov.SubjectGood][]addedCredit{}, evaluate: map[stakhanov.SubjectGood]*evaluation{}}
 }
 
-// add gathers a report's credits: its subject's share and its helpers'.
-// A correction takes away from what another report credited: its days are
-// computed again instead.
+// add gathers a report's credits. A correction takes away from what
+// another report credited: its days are computed again instead.
 func (c *importCredits) add(r *stakhanov.Report) {
 	if r.Corrects != 0 {
 		c.again = append(c.again, r.ID, r.Corrects)
 		return
 	}
-	c.credit(r.Subject, r, r.SubjectShare)
+	eachCredit(r, func(k stakhanov.SubjectGood, a addedCredit) {
+		c.by[k] = append(c.by[k], a)
+		c.n++
+	})
+}
+
+// eachCredit calls fn with each credit of a new report: its subject's
+// share and its helpers'.
+func eachCredit(r *stakhanov.Report, fn func(stakhanov.SubjectGood, addedCredit)) {
+	credit := func(s stakhanov.Subject, share float64) {
+		fn(stakhanov.SubjectGood{Subject: s, GoodID: r.GoodID}, addedCredit{date: r.Date, shift: r.Shift, produced: r.Produced * share, accepted: r.Accepted * share})
+	}
+	credit(r.Subject, r.SubjectShare)
 	for _, h := range r.Helpers {
-		c.credit(stakhanov.PersonSubject(h.PersonID), r, *h.Share)
+		credit(stakhanov.PersonSubject(h.PersonID), *h.Share)
 	}
 }
 
-func (c *importCredits) credit(s stakhanov.Subject, r *stakhanov.Report, share float64) {
-	k := stakhanov.SubjectGood{Subject: s, GoodID: r.GoodID}
-	c.by[k] = append(c.by[k], addedCredit{date: r.Date, shift: r.Shift, produced: r.Produced * share, accepted: r.Accepted * share})
-	c.n++
+// addReport gives the run a new report's credits to add as they are: a
+// report that corrects none and that no rule holds adds exactly its
+// figures, so its subjects' credits need not be read again.
+func (r *stateRun) addReport(rep *stakhanov.Report) {
+	if r.added == nil {
+		r.added = map[stakhanov.SubjectGood][]addedCredit{}
+	}
+	eachCredit(rep, func(k stakhanov.SubjectGood, a addedCredit) { r.added[k] = append(r.added[k], a) })
 }
 
 // addImportCredits adds the credits gathered to the state, a batch of
