@@ -392,7 +392,41 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 		return stakhanov.ImportResult{}, bad.err()
 	}
 
-	// 5. Judge, and commit.
+	// 5. The credits of the rows written, read from the staging table
+	// for the state (an import too large to hold them is computed again
+	// subject by subject instead).
+	if written > 0 && !db.stateOff && written <= int64(db.importStateEvery) {
+		only := ""
+		if written < staged {
+			only = " WHERE EXISTS (SELECT 1 FROM reports r WHERE r.id = s.id)"
+		}
+		c := newImportCredits()
+		err := eachRow(ctx, q, `SELECT s.id, s.subject_kind, s.subject_id, s.good_id, CAST(s.date AS TEXT), s.shift, s.produced, s.accepted,
+			s.subject_share, COALESCE(s.corrects_id, 0), COALESCE(array_to_string(s.helper_ids, ','), ''), COALESCE(array_to_string(s.helper_shares, ','), '')
+			FROM import_reports s`+only, nil, func(rows *sql.Rows) error {
+			var r stakhanov.Report
+			var date, helpers, shares string
+			if err := rows.Scan(&r.ID, &r.Subject.Kind, &r.Subject.ID, &r.GoodID, &date, &r.Shift, &r.Produced, &r.Accepted,
+				&r.SubjectShare, &r.Corrects, &helpers, &shares); err != nil {
+				return err
+			}
+			var err error
+			if r.Date, err = parseStoredDate(date); err != nil {
+				return err
+			}
+			if r.Helpers, err = parseHelpers(helpers, shares); err != nil {
+				return err
+			}
+			c.add(&r)
+			return nil
+		})
+		if err != nil {
+			return stakhanov.ImportResult{}, err
+		}
+		judge.credits = c
+	}
+
+	// 6. Judge, and commit.
 	if err := db.judgeImported(ctx, q, judge); err != nil {
 		return stakhanov.ImportResult{}, err
 	}
