@@ -14,6 +14,7 @@ import (
 	"github.com/stakhanov/stakhanov"
 	"github.com/stakhanov/stakhanov/csvimport"
 	"github.com/stakhanov/stakhanov/gen"
+	"github.com/stakhanov/stakhanov/postgres/pgtest"
 	"github.com/stakhanov/stakhanov/sqlite"
 	"github.com/stakhanov/stakhanov/sqlstore"
 )
@@ -27,21 +28,10 @@ import (
 //
 //	go test ./cmd/stakhanov -run '^$' -bench ImportStateCost -benchtime 3x
 func BenchmarkImportStateCost(b *testing.B) {
-	people := 2000
-	if v := os.Getenv("STAKHANOV_BENCH_PEOPLE"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			b.Fatalf("STAKHANOV_BENCH_PEOPLE: %v", err)
-		}
-		people = n
-	}
 	ctx := context.Background()
 	dir := b.TempDir()
 	base := filepath.Join(dir, "base.db")
-	plan, err := gen.NewPlan(gen.Config{People: people, Shifts: 100, Seed: 1, Today: stakhanov.DateOf(time.Now())})
-	if err != nil {
-		b.Fatal(err)
-	}
+	plan := benchPlan(b)
 	s, err := sqlite.Open(ctx, base, time.Now)
 	if err != nil {
 		b.Fatal(err)
@@ -95,6 +85,78 @@ func BenchmarkImportStateCost(b *testing.B) {
 		} else {
 			with += importOnce(i)
 			without += importOnce(i, sqlstore.WithoutStateForBenchmark())
+		}
+	}
+	b.StopTimer()
+	reportStateCost(b, float64(lines*b.N), with, without, "reports")
+}
+
+// benchPlan is the generated workload of the import benchmarks.
+func benchPlan(b *testing.B) *gen.Plan {
+	people := 2000
+	if v := os.Getenv("STAKHANOV_BENCH_PEOPLE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("STAKHANOV_BENCH_PEOPLE: %v", err)
+		}
+		people = n
+	}
+	plan, err := gen.NewPlan(gen.Config{People: people, Shifts: 100, Seed: 1, Today: stakhanov.DateOf(time.Now())})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return plan
+}
+
+// BenchmarkImportStateCostPostgres is BenchmarkImportStateCost on
+// PostgreSQL (STAKHANOV_TEST_POSTGRES): each import goes into a fresh
+// schema that the generator filled with the same people and norms.
+func BenchmarkImportStateCostPostgres(b *testing.B) {
+	pgtest.URL(b)
+	ctx := context.Background()
+	plan := benchPlan(b)
+	build := func(opts ...sqlstore.Option) (*sqlstore.DB, *gen.Base) {
+		b.Helper()
+		s := pgtest.Open(b, time.Now, opts...)
+		world, err := gen.Build(ctx, s, plan)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s, world
+	}
+	_, world := build()
+	var csv bytes.Buffer
+	if err := world.WriteReports(&csv); err != nil {
+		b.Fatal(err)
+	}
+	lines := len(plan.People) * len(plan.Days)
+	importOnce := func(opts ...sqlstore.Option) time.Duration {
+		b.Helper()
+		s, _ := build(opts...)
+		admin, err := s.FindUserByName(ctx, gen.AdminName)
+		if err != nil {
+			b.Fatal(err)
+		}
+		began := time.Now()
+		res, err := s.ImportReports(stakhanov.NewContext(ctx, admin), csvimport.Reports(bytes.NewReader(csv.Bytes())))
+		took := time.Since(began)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Created != lines {
+			b.Fatalf("imported %d reports, want %d", res.Created, lines)
+		}
+		return took
+	}
+	var with, without time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%2 == 0 {
+			without += importOnce(sqlstore.WithoutStateForBenchmark())
+			with += importOnce()
+		} else {
+			with += importOnce()
+			without += importOnce(sqlstore.WithoutStateForBenchmark())
 		}
 	}
 	b.StopTimer()
