@@ -146,6 +146,10 @@ type stateRun struct {
 	// hasNorm tells, for subjects whose every norm was read, whether they
 	// have one.
 	hasNorm map[stakhanov.Subject]bool
+	// standing are candidacy rows to write (storeCandidacy), stored their
+	// places in it.
+	standing []any
+	stored   map[candidacyKey]int
 }
 
 func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
@@ -1084,7 +1088,7 @@ func (r *stateRun) evaluateCandidacy() error {
 		}
 		delete(r.evaluate, k)
 	}
-	return nil
+	return r.flushCandidacy()
 }
 
 // evaluateOne evaluates a subject under an award's rule and stores the
@@ -1132,6 +1136,9 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, e *evaluati
 		// Every period the subject has figures in.
 		rows, err := r.verifiedShifts(s, a.rule.GoodID, stakhanov.Date{}, stakhanov.Date{}, 0)
 		if err != nil {
+			return err
+		}
+		if err := r.flushCandidacy(); err != nil {
 			return err
 		}
 		if _, err := r.q.exec(r.ctx, `DELETE FROM candidacy_state WHERE award_id = ? AND subject_kind = ? AND subject_id = ?`, a.id, s.Kind, s.ID); err != nil {
@@ -1185,20 +1192,59 @@ func (r *stateRun) evaluateOne(a awardRule, k stakhanov.SubjectGood, e *evaluati
 }
 
 func (r *stateRun) deleteCandidacy(award int64, s stakhanov.Subject, period string) error {
+	// A row stored before in this run must not come back after.
+	if err := r.flushCandidacy(); err != nil {
+		return err
+	}
 	_, err := r.q.exec(r.ctx, `DELETE FROM candidacy_state WHERE award_id = ? AND subject_kind = ? AND subject_id = ? AND period = ?`, award, s.Kind, s.ID, period)
 	return err
 }
 
+// candidacyKey names a row of candidacy_state.
+type candidacyKey struct {
+	award   int64
+	subject stakhanov.Subject
+	period  string
+}
+
+// storeCandidacy keeps a subject's standing under an award, written with
+// the others of the run many to a statement (flushCandidacy).
 func (r *stateRun) storeCandidacy(award int64, s stakhanov.Subject, enterprise int64, period string, met, considered int, evidence []stakhanov.FulfilmentRow, ok bool) error {
 	ev := "[]"
 	if ok {
 		ev = string(stakhanov.EvidenceJSON(evidence))
 	}
+	row := []any{award, s.Kind, s.ID, period, enterprise, boolInt(ok), met, considered, ev, r.db.now().UTC()}
+	k := candidacyKey{award, s, period}
+	if i, ok := r.stored[k]; ok {
+		// One statement may not change a row twice.
+		copy(r.standing[i*candidacyWidth:], row)
+		return nil
+	}
+	if r.stored == nil {
+		r.stored = map[candidacyKey]int{}
+	}
+	r.stored[k] = len(r.standing) / candidacyWidth
+	r.standing = append(r.standing, row...)
+	if len(r.stored) == monthRowsPerStatement {
+		return r.flushCandidacy()
+	}
+	return nil
+}
+
+const candidacyWidth = 10
+
+// flushCandidacy writes the standings storeCandidacy kept.
+func (r *stateRun) flushCandidacy() error {
+	if len(r.standing) == 0 {
+		return nil
+	}
 	_, err := r.q.exec(r.ctx, `INSERT INTO candidacy_state (award_id, subject_kind, subject_id, period, enterprise_id, qualifies, met, considered, evidence, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(r.standing)/candidacyWidth), ", ")+`
 		ON CONFLICT (award_id, subject_kind, subject_id, period, enterprise_id) DO UPDATE SET
 		qualifies = excluded.qualifies, met = excluded.met, considered = excluded.considered, evidence = excluded.evidence, updated_at = excluded.updated_at`,
-		award, s.Kind, s.ID, period, enterprise, boolInt(ok), met, considered, ev, r.db.now().UTC())
+		r.standing...)
+	r.standing, r.stored = r.standing[:0], nil
 	return err
 }
 

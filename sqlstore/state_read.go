@@ -490,6 +490,9 @@ func (db *DB) BuildCandidacy(ctx context.Context, awardID int64, progress func(d
 				}
 				after = id
 			}
+			if err := run.flushCandidacy(); err != nil {
+				return err
+			}
 			state := buildBuilding
 			if n < buildBatch {
 				state = buildReady
