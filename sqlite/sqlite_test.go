@@ -25,8 +25,8 @@ func TestStoreContract(t *testing.T) {
 }
 
 // TestStateImportsInParts runs the state's property test with imports
-// that add their credits to the state every two credits, as a large
-// import does every two million.
+// that add their credits to the state every two credits, one subject a
+// run, as a large import does every million, 250,000 credits a run.
 func TestStateImportsInParts(t *testing.T) {
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), time.Now, sqlstore.WithImportStateEvery(2))
 	if err != nil {

@@ -83,7 +83,7 @@ func WithoutStateForBenchmark() Option {
 // WithImportStateEvery makes an import add the credits of the reports it
 // wrote to the rolling state every n credits (an import that writes more
 // adds them in parts, and adds what its judge flagged at the end). The
-// default, 2,000,000, holds about 160 MB; a smaller n holds less.
+// default, 1,000,000, holds about 80 MB; a smaller n holds less.
 func WithImportStateEvery(n int) Option {
 	return func(db *DB) {
 		if n > 0 {
@@ -98,7 +98,7 @@ func New(write, read *sql.DB, d Dialect, now func() time.Time, opts ...Option) *
 	if now == nil {
 		now = time.Now
 	}
-	db := &DB{write: write, read: read, dialect: d, now: now, loc: time.UTC, importStateEvery: 2_000_000}
+	db := &DB{write: write, read: read, dialect: d, now: now, loc: time.UTC, importStateEvery: 1_000_000}
 	for _, o := range opts {
 		o(db)
 	}

@@ -1378,7 +1378,10 @@ func (r *stateRun) addReport(rep *stakhanov.Report) {
 func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits, final bool, postpone map[stakhanov.SubjectGood]bool) error {
 	q, done := q.cached()
 	defer done()
-	for _, chunk := range subjectBatches(c.by) {
+	// A run holds the months of every shift its credits touch (about 150
+	// bytes a shift): a quarter of what the import gathers at most.
+	perRun := max(1, db.importStateEvery/4)
+	for _, chunk := range subjectBatches(c.by, func(a []addedCredit) int { return len(a) }, perRun) {
 		run := db.newStateRun(ctx, q)
 		run.skipCandidacy, run.postpone = !final, postpone
 		run.added = make(map[stakhanov.SubjectGood][]addedCredit, len(chunk))
@@ -1400,9 +1403,10 @@ func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits,
 	return nil
 }
 
-// subjectBatches returns the subjects of a map in order,
-// importStateBatch to a batch.
-func subjectBatches[V any](m map[stakhanov.SubjectGood]V) [][]stakhanov.SubjectGood {
+// subjectBatches returns the subjects of a map in order, at most
+// importStateBatch to a batch and, when weight is given, at most limit of
+// their weights (but one subject at least).
+func subjectBatches[V any](m map[stakhanov.SubjectGood]V, weight func(V) int, limit int) [][]stakhanov.SubjectGood {
 	keys := make([]stakhanov.SubjectGood, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -1410,7 +1414,13 @@ func subjectBatches[V any](m map[stakhanov.SubjectGood]V) [][]stakhanov.SubjectG
 	slices.SortFunc(keys, compareSubjectGood)
 	var out [][]stakhanov.SubjectGood
 	for len(keys) > 0 {
-		n := min(importStateBatch, len(keys))
+		n, w := 0, 0
+		for n < len(keys) && n < importStateBatch && (n == 0 || weight == nil || w+weight(m[keys[n]]) <= limit) {
+			if weight != nil {
+				w += weight(m[keys[n]])
+			}
+			n++
+		}
 		out = append(out, keys[:n:n])
 		keys = keys[n:]
 	}
@@ -1475,7 +1485,7 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 		}
 		c.keepEvaluate(run)
 	}
-	for _, chunk := range subjectBatches(c.evaluate) {
+	for _, chunk := range subjectBatches(c.evaluate, nil, 0) {
 		run := db.newStateRun(ctx, q)
 		for _, k := range chunk {
 			run.evaluate[k] = c.evaluate[k]
