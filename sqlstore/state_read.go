@@ -142,8 +142,25 @@ func (db *DB) Leaderboard(ctx context.Context, lq stakhanov.LeaderboardQuery) (*
 	q := db.reader()
 	// The units first, then their people's figures by the units' index:
 	// given the units as a subquery, SQLite read every person's totals.
-	units, err := ids(ctx, q, `SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%' ORDER BY id`, lq.UnitID)
+	// With whether each hides ranks: the people on the board are of these
+	// units, and asking unit by unit took most of a whole tree's board.
+	hides := map[int64]bool{}
+	var units []int64
+	rows, err := q.query(ctx, `SELECT id, `+hidesRanksColumn+` FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%' ORDER BY id`, lq.UnitID)
 	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var h bool
+		if err := rows.Scan(&id, &h); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		units, hides[id] = append(units, id), h
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	period := ""
@@ -235,10 +252,11 @@ func (db *DB) Leaderboard(ctx context.Context, lq stakhanov.LeaderboardQuery) (*
 	}
 	stakhanov.RankLeaderboard(entries)
 	board := &stakhanov.Leaderboard{Entries: entries, RanksHidden: unit.HidesRanks}
-	hides := map[int64]bool{unit.ID: unit.HidesRanks}
 	for _, e := range entries {
 		h, ok := hides[e.Person.UnitID]
 		if !ok {
+			// Every person on the board is of a unit read above; one that
+			// is not is asked for rather than taken to show ranks.
 			u, err := db.FindUnitByID(ctx, e.Person.UnitID)
 			if err != nil {
 				return nil, err

@@ -18,9 +18,12 @@ import (
 
 // hidesRanksColumn computes Unit.HidesRanks for the row of the units table
 // in the enclosing query (which must name it "units", unaliased). Paths
-// are digits and slashes, so LIKE on them needs no escaping.
-const hidesRanksColumn = `COALESCE((SELECT s.hide_ranks FROM unit_settings s JOIN units a ON a.id = s.unit_id
-	WHERE units.path LIKE a.path || '%' ORDER BY LENGTH(a.path) DESC, s.seq DESC LIMIT 1), FALSE)`
+// are digits and slashes, so LIKE on them needs no escaping. The settings
+// come first (CROSS JOIN keeps that order in SQLite): they are few, and
+// with the units first each unit read every unit (1.3 s for the 3,767
+// units of a whole tree's leaderboard).
+const hidesRanksColumn = `COALESCE((SELECT s.hide_ranks FROM unit_settings s CROSS JOIN units a
+	WHERE a.id = s.unit_id AND units.path LIKE a.path || '%' ORDER BY LENGTH(a.path) DESC, s.seq DESC LIMIT 1), FALSE)`
 
 // SetUnitHidesRanks adds a setting for the unit; the latest is in force.
 func (db *DB) SetUnitHidesRanks(ctx context.Context, unitID int64, hide bool) error {
