@@ -51,9 +51,10 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 		seen[k] = i
 	}
 	created := make([]bool, len(rs))
+	units := make([]int64, len(rs))
 	err = db.groupTx(ctx, func(q querier) error {
 		for i, r := range rs {
-			ok, err := db.insertReport(ctx, q, who, r)
+			ok, err := db.insertReport(ctx, q, who, r, &units[i])
 			if err != nil {
 				if len(rs) > 1 {
 					return inBatch(err, i)
@@ -66,7 +67,7 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 		// this batch: answer every report with its flags as stored.
 		return loadReviews(ctx, q, rs)
 	}, func(run *stateRun) error {
-		return db.reportsState(run, rs, created)
+		return db.reportsState(run, rs, created, units)
 	})
 	if err != nil {
 		return nil, err
@@ -159,7 +160,7 @@ const currentOfShift = `SELECT ` + reportColumns + ` FROM reports r
 // insertReport checks a report against the database and writes it, or
 // recognises a replay of one already written: under the same key, or,
 // without a key, the same figures as the shift's current report.
-func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, r *stakhanov.Report) (bool, error) {
+func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, r *stakhanov.Report, unit *int64) (bool, error) {
 	if err := r.Validate(); err != nil {
 		return false, err
 	}
@@ -174,6 +175,7 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	if err := requireScope(who, path, r.Subject.String()); err != nil {
 		return false, err
 	}
+	*unit = unitID
 	// replay answers with prev, if r records the same facts.
 	replay := func(prev *stakhanov.Report) (bool, error) {
 		if err := loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
@@ -532,13 +534,17 @@ func credits(ctx context.Context, q querier, f stakhanov.CreditFilter) ([]stakha
 // (created) touch: their subjects and helpers, the reports they correct,
 // and the reports a storm flag may have reached in the last days of their
 // month.
-func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool) error {
+func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool, units []int64) error {
 	if db.stateOff {
 		return nil
 	}
 	for i, r := range rs {
 		if !created[i] {
 			continue
+		}
+		if r.Subject.Kind == stakhanov.SubjectPerson {
+			// The person's unit, as the write read it in this transaction.
+			run.people[r.Subject.ID] = units[i]
 		}
 		if r.Corrects == 0 && len(r.Flags) == 0 {
 			run.addReport(r)

@@ -126,6 +126,10 @@ type stateRun struct {
 	locked map[stakhanov.SubjectGood]bool
 	// skipCandidacy leaves candidacy to the caller (a rebuild).
 	skipCandidacy bool
+	// awards are the awards with a candidacy rule, once read
+	// (candidacyAwards).
+	awards     []awardRule
+	awardsRead bool
 	// rules are goods' plausibility rules, read once a run.
 	rules map[int64]stakhanov.PlausibilityRules
 
@@ -205,6 +209,9 @@ func (r *stateRun) merge(o *stateRun) {
 	}
 	for g, rules := range o.rules {
 		r.rules[g] = rules
+	}
+	for p, u := range o.people {
+		r.people[p] = u
 	}
 }
 
@@ -1054,6 +1061,39 @@ func candidacyAwards(ctx context.Context, q querier) ([]awardRule, error) {
 	return out, rows.Err()
 }
 
+// candidacyAwards is candidacyAwards, read once a run.
+func (r *stateRun) candidacyAwards() ([]awardRule, error) {
+	if !r.awardsRead {
+		var err error
+		if r.awards, err = candidacyAwards(r.ctx, r.q); err != nil {
+			return nil, err
+		}
+		r.awardsRead = true
+	}
+	return r.awards, nil
+}
+
+// candidacyLookback is how many months before the first it changes a run
+// reads of a subject's own months, so that the rules over the last shifts
+// read them from the run rather than ask again (heldShifts): enough for
+// 20 shifts a month. A subject with fewer is read again when evaluated.
+func (r *stateRun) candidacyLookback(kind string) (int, error) {
+	if r.skipCandidacy {
+		return 0, nil
+	}
+	awards, err := r.candidacyAwards()
+	if err != nil {
+		return 0, err
+	}
+	months := 0
+	for _, a := range awards {
+		if a.rule.Subject == kind && a.rule.Kind != stakhanov.RulePeriodTotal {
+			months = max(months, (a.rule.Window()+19)/20)
+		}
+	}
+	return months, nil
+}
+
 // reads reports whether a rule reads a good's figures.
 func reads(rule stakhanov.CandidacyRule, good int64) bool {
 	return rule.GoodID == 0 || rule.GoodID == good
@@ -1065,7 +1105,7 @@ func (r *stateRun) evaluateCandidacy() error {
 	}
 	// Evaluated subjects leave the map: markEvaluate must look again.
 	r.lastEvaluate = nil
-	awards, err := candidacyAwards(r.ctx, r.q)
+	awards, err := r.candidacyAwards()
 	if err != nil || len(awards) == 0 {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -350,32 +351,47 @@ func (r *stateRun) heldShifts(s stakhanov.Subject, good int64, from, to stakhano
 	if !whole || stateScope(s) != scopeOwn || (last == 0 && (from.IsZero() || from.Before(all))) {
 		return nil, false
 	}
-	var states []*stakhanov.ShiftState
+	var goods []int64
+	var months []stakhanov.Date
 	for _, g := range r.goods[s] {
 		if good != 0 && g != good {
 			continue
 		}
-		k := stakhanov.SubjectGood{Subject: s, GoodID: g}
-		for _, month := range r.ownMonths[k] {
-			if month.Before(all) {
+		goods = append(goods, g)
+		for _, month := range r.ownMonths[stakhanov.SubjectGood{Subject: s, GoodID: g}] {
+			if !month.Before(all) {
+				months = append(months, month)
+			}
+		}
+	}
+	// Newest first: the last shifts are in the last months, and every
+	// good of a month is taken before stopping.
+	slices.SortFunc(months, func(a, b stakhanov.Date) int { return b.Compare(a) })
+	months = slices.Compact(months)
+	var states []*stakhanov.ShiftState
+	for _, month := range months {
+		if last > 0 && len(states) >= last {
+			break
+		}
+		for _, g := range goods {
+			m := r.months[monthKey{subject: s, good: g, month: month}]
+			if m == nil {
 				continue
 			}
-			for _, st := range r.months[monthKey{subject: s, good: g, month: month}].states {
+			for _, st := range m.states {
 				if inDates(st.Date, from, to) && verifiedNormed(st) {
 					states = append(states, st)
 				}
 			}
 		}
 	}
+	slices.SortFunc(states, compareStates)
 	if last > 0 {
 		if len(states) < last && !all.IsZero() && (from.IsZero() || from.Before(all)) {
 			// Older months may hold more.
 			return nil, false
 		}
-		slices.SortFunc(states, compareStates)
 		states = states[max(0, len(states)-last):]
-	} else {
-		slices.SortFunc(states, compareStates)
 	}
 	return stateRows(states), true
 }
@@ -627,7 +643,12 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood) erro
 	for k := range found {
 		r.hasNorm[k.Subject] = true
 	}
+	back, err := r.candidacyLookback(kind)
+	if err != nil {
+		return err
+	}
 	from = monthOf(from)
+	from = stakhanov.NewDate(from.Year(), from.Month()-time.Month(back), 1)
 	w := &where{}
 	w.add("scope = 'own' AND "+in, args...)
 	monthRange(w, from, stakhanov.Date{})
