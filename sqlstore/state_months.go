@@ -90,9 +90,14 @@ func (m *monthRow) remove(d stakhanov.Date, shift int) {
 
 // The encoding of a month's states: a version byte, then per state its
 // day of the month, shift and a byte saying which of the figures that are
-// often zero follow the ones always there.
+// often zero follow the ones always there. Version 1 wrote every figure
+// as its 8 bytes; version 2 writes one that is a whole number of
+// thousandths (most: 41.7 t, a norm of 12.5) as that number, in 1 to 4
+// bytes, and any other as a marker and its 8 bytes (appendFigure). A
+// shift of a unit's tree in the single-report benchmark took 38 bytes, 18 after.
 const (
-	monthEncoding = 1
+	monthEncodingRaw = 1
+	monthEncoding    = 2
 
 	hasOwnNorm = 1 << iota
 	hasHeld
@@ -105,7 +110,7 @@ const (
 func encodeMonth(states []*stakhanov.ShiftState) []byte {
 	b := make([]byte, 1, 1+len(states)*32)
 	b[0] = monthEncoding
-	f64 := func(v float64) { b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v)) }
+	f64 := func(v float64) { b = appendFigure(b, v) }
 	var norm *float64
 	for _, s := range states {
 		var flags byte
@@ -146,23 +151,67 @@ func encodeMonth(states []*stakhanov.ShiftState) []byte {
 	return b
 }
 
+// appendFigure appends v: a whole number n of thousandths as the uvarint
+// of n zigzagged and shifted left (low bit 0), when n/1000 gives v back to
+// the bit; any other figure (-0, 0.1 + 0.2, 1e-320) as the uvarint 1 and
+// its 8 bytes.
+func appendFigure(b []byte, v float64) []byte {
+	if n := math.Round(v * 1000); math.Abs(n) < 1<<52 {
+		i := int64(n)
+		if math.Float64bits(float64(i)/1000) == math.Float64bits(v) {
+			z := uint64(i<<1) ^ uint64(i>>63)
+			return binary.AppendUvarint(b, z<<1)
+		}
+	}
+	b = append(b, 1)
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+}
+
+// figure reads a figure appendFigure wrote and how many bytes it took
+// (0 or less: none there).
+func figure(b []byte) (float64, int) {
+	u, n := binary.Uvarint(b)
+	if n <= 0 {
+		return 0, n
+	}
+	if u&1 == 0 {
+		z := u >> 1
+		i := int64(z>>1) ^ -int64(z&1)
+		return float64(i) / 1000, n
+	}
+	if u != 1 || len(b) < n+8 {
+		return 0, 0
+	}
+	return math.Float64frombits(binary.LittleEndian.Uint64(b[n:])), n + 8
+}
+
 // decodeMonth reads the states of the month row k.
 func decodeMonth(k monthKey, b []byte) ([]*stakhanov.ShiftState, error) {
 	bad := func(what string) error {
 		return fmt.Errorf("fulfilment_months %s:%d %s %d %s: %s", k.subject.Kind, k.subject.ID, scopeOf(k.tree), k.good, k.month, what)
 	}
-	if len(b) == 0 || b[0] != monthEncoding {
+	if len(b) == 0 || (b[0] != monthEncoding && b[0] != monthEncodingRaw) {
 		return nil, bad("unknown encoding")
 	}
+	raw := b[0] == monthEncodingRaw
 	b = b[1:]
 	var failed bool
 	f64 := func() float64 {
-		if len(b) < 8 {
+		if raw {
+			if len(b) < 8 {
+				failed = true
+				return 0
+			}
+			v := math.Float64frombits(binary.LittleEndian.Uint64(b))
+			b = b[8:]
+			return v
+		}
+		v, n := figure(b)
+		if n <= 0 {
 			failed = true
 			return 0
 		}
-		v := math.Float64frombits(binary.LittleEndian.Uint64(b))
-		b = b[8:]
+		b = b[n:]
 		return v
 	}
 	varint := func() int {

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"encoding/binary"
+	"math"
 	"reflect"
 	"testing"
 
@@ -28,8 +30,10 @@ func TestMonthEncoding(t *testing.T) {
 	}
 	// The third state's norm is the second's: day, shift, flags, produced,
 	// accepted and credits are written, not the norm again.
-	if n := len(encodeMonth(want[:3])) - len(encodeMonth(want[:2])); n != 20 {
-		t.Errorf("a state with the norm before it takes %d bytes, want 20", n)
+	// accepted and credits are written, not the norm again: 7 t and 6 t
+	// in three bytes each.
+	if n := len(encodeMonth(want[:3])) - len(encodeMonth(want[:2])); n != 10 {
+		t.Errorf("a state with the norm before it takes %d bytes, want 10", n)
 	}
 	// Cut at the end of a state, it reads the states before; anywhere
 	// else it fails.
@@ -52,5 +56,52 @@ func TestMonthEncoding(t *testing.T) {
 	}
 	if states, err := decodeMonth(k, encodeMonth(nil)); err != nil || len(states) != 0 {
 		t.Errorf("empty month: %v, %v", states, err)
+	}
+}
+
+// TestMonthFigures checks that every figure comes back to the bit, in
+// few bytes when it is a whole number of thousandths.
+func TestMonthFigures(t *testing.T) {
+	tenth, fifth := 0.1, 0.2 // variables: as constants, 0.1 + 0.2 is 0.3
+	for _, c := range []struct {
+		v    float64
+		size int
+	}{
+		{0, 1}, {41.7, 3}, {-0.5, 2}, {12.5, 3}, {1e6, 5}, {0.001, 1},
+		{math.Copysign(0, -1), 9}, {tenth + fifth, 9}, {1e-320, 9}, {1e300, 9}, {-1e300, 9},
+		{math.MaxFloat64, 9}, {1 << 52 / 1000.0, 9}, {123456789.123, 6}, {math.SmallestNonzeroFloat64, 9},
+	} {
+		b := appendFigure(nil, c.v)
+		got, n := figure(b)
+		if n != len(b) || math.Float64bits(got) != math.Float64bits(c.v) {
+			t.Errorf("%v: read %v in %d of %d bytes", c.v, got, n, len(b))
+		}
+		if len(b) != c.size {
+			t.Errorf("%v takes %d bytes, want %d", c.v, len(b), c.size)
+		}
+	}
+	if _, n := figure([]byte{1, 0, 0}); n > 0 {
+		t.Error("read a figure from a marker without its 8 bytes")
+	}
+	if _, n := figure([]byte{3, 0, 0, 0, 0, 0, 0, 0, 0}); n > 0 {
+		t.Error("read a figure after an unknown marker")
+	}
+}
+
+// TestMonthEncodingRaw reads a month row written by version 1, every
+// figure in 8 bytes: databases hold them until their months change.
+func TestMonthEncodingRaw(t *testing.T) {
+	k := monthKey{subject: stakhanov.PersonSubject(7), good: 3, month: stakhanov.NewDate(2026, 2, 1)}
+	b := []byte{monthEncodingRaw, 2, 1, 0}
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(41.7))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(40.5))
+	b = binary.AppendVarint(b, 1)
+	got, err := decodeMonth(k, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []*stakhanov.ShiftState{{Subject: k.subject, GoodID: 3, Date: stakhanov.NewDate(2026, 2, 2), Shift: 1, Produced: 41.7, Accepted: 40.5, Credits: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("decoded\n%+v\nwant\n%+v", got, want)
 	}
 }
