@@ -556,6 +556,11 @@ func (r *stateRun) writeMonths() error {
 // prefetchRows is how many subjects one prefetching query names.
 const prefetchRows = 500
 
+// prefetchUnitsFor is up to how many subjects a prefetch reads the norms
+// of the units above them too: a few reports' worth, where a statement
+// fewer counts; an import reads them a good at a time (loadUnitNorms).
+const prefetchUnitsFor = 16
+
 // prefetch reads, for the subjects of a run, what refreshOwn would read
 // one subject at a time: their units and their locks (taken in key order,
 // as refreshOwn takes them), and for those given credits (an import) their
@@ -663,7 +668,38 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood) erro
 	ids = slices.Compact(ids)
 	args := append([]any{kind}, int64sToArgs(ids)...)
 	in := "subject_kind = ? AND subject_id IN (" + marks(len(ids)) + ")"
-	rows, err := r.q.query(r.ctx, "SELECT "+normColumns+" FROM norms WHERE "+in, args...)
+	// With the norms of the units above them, which their tree states
+	// take (loadUnitNorms): one query instead of two, for a lone report.
+	var above []stakhanov.SubjectGood
+	if len(keys) <= prefetchUnitsFor {
+		seen := map[stakhanov.SubjectGood]bool{}
+		for _, k := range keys {
+			_, info, err := r.subjectUnit(k.Subject)
+			if err != nil {
+				return err
+			}
+			for _, u := range info.path {
+				sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(u), GoodID: k.GoodID}
+				if _, ok := r.norms[sg]; !ok && !seen[sg] {
+					seen[sg] = true
+					above = append(above, sg)
+				}
+			}
+		}
+	}
+	normsOf := "SELECT " + normColumns + " FROM norms WHERE " + in
+	normArgs := args
+	if len(above) > 0 {
+		units := make([]int64, 0, len(above))
+		for _, sg := range above {
+			units = append(units, sg.Subject.ID)
+		}
+		slices.Sort(units)
+		units = slices.Compact(units)
+		normsOf += " OR (subject_kind = 'unit' AND subject_id IN (" + marks(len(units)) + "))"
+		normArgs = append(slices.Clip(args), int64sToArgs(units)...)
+	}
+	rows, err := r.q.query(r.ctx, normsOf, normArgs...)
 	if err != nil {
 		return err
 	}
@@ -681,7 +717,7 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood) erro
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, k := range keys {
+	for _, k := range slices.Concat(keys, above) {
 		if _, ok := r.norms[k]; !ok {
 			r.norms[k] = stakhanov.NewNormIndex(found[k])
 		}
@@ -690,7 +726,9 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood) erro
 		r.hasNorm[stakhanov.Subject{Kind: kind, ID: id}] = false
 	}
 	for k := range found {
-		r.hasNorm[k.Subject] = true
+		if k.Subject.Kind == kind {
+			r.hasNorm[k.Subject] = true
+		}
 	}
 	back, err := r.candidacyLookback(kind)
 	if err != nil {
