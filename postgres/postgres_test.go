@@ -6,10 +6,20 @@ import (
 
 	"github.com/stakhanov/stakhanov"
 	"github.com/stakhanov/stakhanov/postgres/pgtest"
+	"github.com/stakhanov/stakhanov/sqlstore"
 	"github.com/stakhanov/stakhanov/storetest"
 )
 
 func TestStoreContract(t *testing.T) {
 	pgtest.URL(t)
 	storetest.Run(t, func(t *testing.T) stakhanov.Store { return pgtest.Open(t, time.Now) })
+}
+
+// TestStateImportsInParts runs the state's property test with imports
+// that read their credits from the staging table two at a time and add
+// them to the state as they go, as an import of more than a million rows
+// does.
+func TestStateImportsInParts(t *testing.T) {
+	pgtest.URL(t)
+	storetest.StateProperty(t, pgtest.Open(t, time.Now, sqlstore.WithImportStateEvery(2)))
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -1483,9 +1484,7 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 	}
 	c := j.credits
 	if c == nil {
-		q, done := q.cached()
-		defer done()
-		return db.importStateSpans(ctx, q, j)
+		return errors.New("import state: no credits gathered")
 	}
 	q, done := q.cached()
 	defer done()
@@ -1537,76 +1536,6 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 	return nil
 }
 
-// importStateSpans brings the state up to date with the reports an
-// import wrote (ids j.minID to j.maxID) that it did not gather credits of,
-// subject by subject over the dates each one's lines cover, a batch of
-// subjects at a time so that what is kept in memory stays bounded.
-func (db *DB) importStateSpans(ctx context.Context, q querier, j *importJudge) error {
-	type span struct {
-		k        stakhanov.SubjectGood
-		from, to stakhanov.Date
-	}
-	var spans []span
-	rows, err := q.query(ctx, `SELECT subject_kind, subject_id, good_id, MIN(date), MAX(date) FROM reports WHERE id >= ? AND id <= ?
-		GROUP BY subject_kind, subject_id, good_id
-		UNION ALL
-		SELECT 'person', h.person_id, r.good_id, MIN(r.date), MAX(r.date) FROM report_helpers h JOIN reports r ON r.id = h.report_id
-		WHERE r.id >= ? AND r.id <= ? GROUP BY h.person_id, r.good_id`, j.minID, j.maxID, j.minID, j.maxID)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var s span
-		var from, to string
-		if err := rows.Scan(&s.k.Subject.Kind, &s.k.Subject.ID, &s.k.GoodID, &from, &to); err != nil {
-			rows.Close()
-			return err
-		}
-		if s.from, err = parseStoredDate(from); err == nil {
-			s.to, err = parseStoredDate(to)
-		}
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		spans = append(spans, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	// Reports the import corrected, and older reports its storm flags
-	// reached.
-	others, err := ids(ctx, q, `SELECT corrects_id FROM reports WHERE id >= ? AND id <= ? AND corrects_id IS NOT NULL`, j.minID, j.maxID)
-	if err != nil {
-		return err
-	}
-	others = append(others, j.flaggedBefore...)
-	slices.SortFunc(spans, func(a, b span) int { return compareSubjectGood(a.k, b.k) })
-	const batch = importStateBatch
-	for len(spans) > 0 || len(others) > 0 {
-		run := db.newStateRun(ctx, q)
-		for _, id := range others {
-			if err := run.touchReportID(id); err != nil {
-				return err
-			}
-		}
-		others = nil
-		chunk := spans[:min(batch, len(spans))]
-		spans = spans[len(chunk):]
-		for _, s := range chunk {
-			// A person with reports of its own and as a helper has two.
-			run.touchSpan(s.k, s.from, s.to)
-		}
-		if err := run.apply(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// parseStoredDate reads a DATE column read back as text (MIN and MAX lose
-// the column's type on SQLite) or a time.
 func parseStoredDate(v string) (stakhanov.Date, error) {
 	if len(v) > 10 {
 		v = v[:10]
