@@ -440,7 +440,9 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 			if n == 0 {
 				break
 			}
-			if c.n >= db.importStateEvery {
+			// More than importStateEvery: an import of exactly that many
+			// adds them all at the end, with its candidacy.
+			if c.n > db.importStateEvery {
 				if err := db.addImportCredits(ctx, q, c, false, nil); err != nil {
 					return stakhanov.ImportResult{}, err
 				}

@@ -131,6 +131,9 @@ type stateRun struct {
 	// (candidacyAwards).
 	awards     []awardRule
 	awardsRead bool
+	// evaluateFrom, while prefetchEvaluate runs, is the date the months
+	// of subjects without credits are read from.
+	evaluateFrom stakhanov.Date
 	// rules are goods' plausibility rules, read once a run.
 	rules map[int64]stakhanov.PlausibilityRules
 
@@ -1115,6 +1118,11 @@ func (r *stateRun) evaluateCandidacy() error {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, compareSubjectGood)
+	if len(r.added) == 0 && len(keys) > 1 {
+		if err := r.prefetchEvaluate(keys); err != nil {
+			return err
+		}
+	}
 	for _, k := range keys {
 		if r.postpone[k] {
 			continue

@@ -600,7 +600,7 @@ func (r *stateRun) prefetch(keys []stakhanov.SubjectGood) error {
 	for _, kind := range []string{stakhanov.SubjectPerson, stakhanov.SubjectUnit} {
 		var of []stakhanov.SubjectGood
 		for _, k := range keys {
-			if k.Subject.Kind == kind && len(r.added[k]) > 0 {
+			if k.Subject.Kind == kind && (len(r.added[k]) > 0 || !r.evaluateFrom.IsZero()) {
 				of = append(of, k)
 			}
 		}
@@ -613,6 +613,17 @@ func (r *stateRun) prefetch(keys []stakhanov.SubjectGood) error {
 		}
 	}
 	return nil
+}
+
+// prefetchEvaluate is prefetch for a run that only evaluates candidacy
+// (the last of a large import's runs, for the subjects of its earlier
+// parts): their units, locks, norms and own months from this month back
+// as far as the rules over the last shifts read, many subjects to a query
+// instead of four queries a subject.
+func (r *stateRun) prefetchEvaluate(keys []stakhanov.SubjectGood) error {
+	r.evaluateFrom = r.db.today()
+	defer func() { r.evaluateFrom = stakhanov.Date{} }()
+	return r.prefetch(keys)
 }
 
 // lockAll is lock for many subjects, many to a statement, in key order.
@@ -664,6 +675,9 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood) erro
 				from = c.date
 			}
 		}
+	}
+	if from.IsZero() {
+		from = r.evaluateFrom
 	}
 	ids = slices.Compact(ids)
 	args := append([]any{kind}, int64sToArgs(ids)...)
