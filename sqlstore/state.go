@@ -1366,6 +1366,11 @@ func (r *stateRun) verifiedShifts(s stakhanov.Subject, good int64, from, to stak
 // takes: what it holds of their months stays bounded.
 const importStateBatch = 20000
 
+// importEvaluateBatch is how many subjects a run that only evaluates
+// candidacy takes: it holds their last months (prefetchEvaluate), some
+// eighty shifts a subject.
+const importEvaluateBatch = 5000
+
 // importCredits are the credits of the reports an import writes, gathered
 // as it writes them, so that its state is added from them rather than
 // computed again from reports read back (three seconds for a million
@@ -1430,7 +1435,7 @@ func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits,
 	// A run holds the months of every shift its credits touch (about 150
 	// bytes a shift): a quarter of what the import gathers at most.
 	perRun := max(1, db.importStateEvery/4)
-	for _, chunk := range subjectBatches(c.by, func(a []addedCredit) int { return len(a) }, perRun) {
+	for _, chunk := range subjectBatches(c.by, importStateBatch, func(a []addedCredit) int { return len(a) }, perRun) {
 		run := db.newStateRun(ctx, q)
 		run.skipCandidacy, run.postpone = !final, postpone
 		run.added = make(map[stakhanov.SubjectGood][]addedCredit, len(chunk))
@@ -1452,10 +1457,10 @@ func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits,
 	return nil
 }
 
-// subjectBatches returns the subjects of a map in order, at most
-// importStateBatch to a batch and, when weight is given, at most limit of
+// subjectBatches returns the subjects of a map in order, at most most to
+// a batch and, when weight is given, at most limit of
 // their weights (but one subject at least).
-func subjectBatches[V any](m map[stakhanov.SubjectGood]V, weight func(V) int, limit int) [][]stakhanov.SubjectGood {
+func subjectBatches[V any](m map[stakhanov.SubjectGood]V, most int, weight func(V) int, limit int) [][]stakhanov.SubjectGood {
 	keys := make([]stakhanov.SubjectGood, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -1464,7 +1469,7 @@ func subjectBatches[V any](m map[stakhanov.SubjectGood]V, weight func(V) int, li
 	var out [][]stakhanov.SubjectGood
 	for len(keys) > 0 {
 		n, w := 0, 0
-		for n < len(keys) && n < importStateBatch && (n == 0 || weight == nil || w+weight(m[keys[n]]) <= limit) {
+		for n < len(keys) && n < most && (n == 0 || weight == nil || w+weight(m[keys[n]]) <= limit) {
 			if weight != nil {
 				w += weight(m[keys[n]])
 			}
@@ -1532,7 +1537,7 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 		}
 		c.keepEvaluate(run)
 	}
-	for _, chunk := range subjectBatches(c.evaluate, nil, 0) {
+	for _, chunk := range subjectBatches(c.evaluate, importEvaluateBatch, nil, 0) {
 		run := db.newStateRun(ctx, q)
 		for _, k := range chunk {
 			run.evaluate[k] = c.evaluate[k]

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -19,6 +20,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit on the Go heap, so that the collector runs before
+		// garbage takes the process past a gigabyte (an import of 25M
+		// reports peaked at 1.4 GB with half of it garbage). GOMEMLIMIT
+		// sets another.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	// STAKHANOV_CPUPROFILE=FILE writes a CPU profile of the command, for
 	// measuring before optimising (go tool pprof FILE).
 	if path := os.Getenv("STAKHANOV_CPUPROFILE"); path != "" {
@@ -38,6 +46,10 @@ func main() {
 	}
 	os.Exit(run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}))
 }
+
+// defaultMemoryLimit is the Go heap's soft limit when GOMEMLIMIT is not
+// set: 640 MiB, leaving room under a gigabyte for SQLite's page caches.
+const defaultMemoryLimit = 640 << 20
 
 // env is what a command may touch of the outside world, so that tests can
 // run commands in-process.
