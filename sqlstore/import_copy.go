@@ -41,6 +41,10 @@ const sameShift = `r.subject_kind = s.subject_kind AND r.subject_id = s.subject_
 // something else superseded (t, the report corrected).
 const takenCorrection = `EXISTS (SELECT 1 FROM reports t WHERE t.id = s.corrects_id AND t.superseded_by IS NOT NULL AND t.superseded_by <> s.id)`
 
+// importCreditsFetch is how many staged rows one FETCH of the import's
+// credits reads.
+const importCreditsFetch = 50_000
+
 // importReportsCopy is ImportReports on PostgreSQL, on one connection in
 // one transaction:
 //
@@ -67,10 +71,6 @@ const takenCorrection = `EXISTS (SELECT 1 FROM reports t WHERE t.id = s.corrects
 //
 // If any line is bad, nothing is written and the transaction is rolled
 // back, but every line is still checked against the database.
-// importCreditsFetch is how many staged rows one FETCH of the import's
-// credits reads.
-const importCreditsFetch = 50_000
-
 func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportChecker, rows iter.Seq[stakhanov.ImportRow[stakhanov.Report]]) (stakhanov.ImportResult, error) {
 	var res stakhanov.ImportResult
 	conn, err := db.write.Conn(ctx)

@@ -98,8 +98,6 @@ type stateRun struct {
 	// touched, or every date from a norm's effective date (from).
 	days map[stakhanov.SubjectGood]map[stakhanov.Date]bool
 	from map[stakhanov.SubjectGood]stakhanov.Date
-	// spans are ranges of dates to compute again (an import).
-	spans map[stakhanov.SubjectGood][2]stakhanov.Date
 	// unitNorms are units whose norm changed, from the date given.
 	unitNorms map[stakhanov.SubjectGood]stakhanov.Date
 
@@ -131,9 +129,6 @@ type stateRun struct {
 	// (candidacyAwards).
 	awards     []awardRule
 	awardsRead bool
-	// evaluateFrom, while prefetchEvaluate runs, is the date the months
-	// of subjects without credits are read from.
-	evaluateFrom stakhanov.Date
 	// rules are goods' plausibility rules, read once a run.
 	rules map[int64]stakhanov.PlausibilityRules
 
@@ -163,8 +158,8 @@ type stateRun struct {
 func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 	return &stateRun{db: db, q: q, ctx: ctx,
 		days: map[stakhanov.SubjectGood]map[stakhanov.Date]bool{}, from: map[stakhanov.SubjectGood]stakhanov.Date{},
-		unitNorms: map[stakhanov.SubjectGood]stakhanov.Date{}, spans: map[stakhanov.SubjectGood][2]stakhanov.Date{},
-		units: map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
+		unitNorms: map[stakhanov.SubjectGood]stakhanov.Date{},
+		units:     map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
 		tree: map[unitGood]map[shiftDay]stakhanov.StateDelta{}, periods: map[monthTotalsKey]*stakhanov.PeriodTotals{},
 		evaluate: map[stakhanov.SubjectGood]*evaluation{}, locked: map[stakhanov.SubjectGood]bool{},
 		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
@@ -199,9 +194,6 @@ func (r *stateRun) merge(o *stateRun) {
 			r.unitNorms[k] = f
 		}
 	}
-	for k, sp := range o.spans {
-		r.touchSpan(k, sp[0], sp[1])
-	}
 	for k, cs := range o.added {
 		if r.added == nil {
 			r.added = map[stakhanov.SubjectGood][]addedCredit{}
@@ -217,15 +209,6 @@ func (r *stateRun) merge(o *stateRun) {
 	for p, u := range o.people {
 		r.people[p] = u
 	}
-}
-
-// touchSpan marks a subject's own figures for a good from one date to
-// another to compute again, widening a span marked before.
-func (r *stateRun) touchSpan(k stakhanov.SubjectGood, from, to stakhanov.Date) {
-	if prev, ok := r.spans[k]; ok {
-		from, to = minDate(from, prev[0]), maxDate(to, prev[1])
-	}
-	r.spans[k] = [2]stakhanov.Date{from, to}
 }
 
 // touchReport marks everything a report's credits reach: its subject and
@@ -470,7 +453,7 @@ func (r *stateRun) lock(k stakhanov.SubjectGood, enterprise int64) error {
 func (r *stateRun) apply() error {
 	seen := map[stakhanov.SubjectGood]bool{}
 	var keys []stakhanov.SubjectGood
-	for _, m := range []map[stakhanov.SubjectGood]bool{keysOf(r.days), keysOf(r.from), keysOf(r.spans), keysOf(r.added)} {
+	for _, m := range []map[stakhanov.SubjectGood]bool{keysOf(r.days), keysOf(r.from), keysOf(r.added)} {
 		for k := range m {
 			if !seen[k] {
 				seen[k] = true
@@ -482,7 +465,7 @@ func (r *stateRun) apply() error {
 	// other's locks in a circle.
 	slices.SortFunc(keys, compareSubjectGood)
 	if len(r.added) > 0 {
-		if err := r.prefetch(keys); err != nil {
+		if err := r.prefetch(keys, stakhanov.Date{}); err != nil {
 			return err
 		}
 	}
@@ -557,7 +540,6 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 	}
 	dates := r.days[k]
 	wholeFrom, whole := r.from[k]
-	span, spanned := r.spans[k]
 	var from, to stakhanov.Date
 	widen := func(a, b stakhanov.Date) {
 		if from.IsZero() || a.Before(from) {
@@ -570,9 +552,6 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 	for d := range dates {
 		widen(d, d)
 	}
-	if spanned {
-		widen(span[0], span[1])
-	}
 	if whole {
 		// From the norm's date on, with no end.
 		if from.IsZero() || wholeFrom.Before(from) {
@@ -581,9 +560,9 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 		to = stakhanov.Date{}
 	}
 	wanted := func(d stakhanov.Date) bool {
-		return (whole && !d.Before(wholeFrom)) || (spanned && !d.Before(span[0]) && !d.After(span[1])) || dates[d]
+		return (whole && !d.Before(wholeFrom)) || dates[d]
 	}
-	if len(dates) == 0 && !whole && !spanned {
+	if len(dates) == 0 && !whole {
 		return nil
 	}
 	cs, err := credits(r.ctx, r.q, stakhanov.CreditFilter{Subject: k.Subject, GoodID: k.GoodID, From: from, To: to})
@@ -1119,7 +1098,11 @@ func (r *stateRun) evaluateCandidacy() error {
 	}
 	slices.SortFunc(keys, compareSubjectGood)
 	if len(r.added) == 0 && len(keys) > 1 {
-		if err := r.prefetchEvaluate(keys); err != nil {
+		// A run that only evaluates (the last of a large import's, for
+		// the subjects of its earlier parts): many subjects to a query
+		// instead of four queries a subject, their months from this
+		// month back as far as the rules over the last shifts read.
+		if err := r.prefetch(keys, r.db.today()); err != nil {
 			return err
 		}
 	}
@@ -1549,6 +1532,8 @@ func (db *DB) importState(ctx context.Context, q querier, j *importJudge) error 
 	return nil
 }
 
+// parseStoredDate reads a DATE column read back as text (MIN and MAX lose
+// the column's type on SQLite) or a time.
 func parseStoredDate(v string) (stakhanov.Date, error) {
 	if len(v) > 10 {
 		v = v[:10]
@@ -1558,13 +1543,6 @@ func parseStoredDate(v string) (stakhanov.Date, error) {
 
 func minDate(a, b stakhanov.Date) stakhanov.Date {
 	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxDate(a, b stakhanov.Date) stakhanov.Date {
-	if b.After(a) {
 		return b
 	}
 	return a

@@ -564,9 +564,10 @@ const prefetchUnitsFor = 16
 // prefetch reads, for the subjects of a run, what refreshOwn would read
 // one subject at a time: their units and their locks (taken in key order,
 // as refreshOwn takes them), and for those given credits (an import) their
-// norms and their own months from the first date credited on. Ten
-// thousand subjects were forty thousand queries.
-func (r *stateRun) prefetch(keys []stakhanov.SubjectGood) error {
+// norms and their own months from the first date credited on; given from,
+// those of every subject, their months from that date on. Ten thousand
+// subjects were forty thousand queries.
+func (r *stateRun) prefetch(keys []stakhanov.SubjectGood, from stakhanov.Date) error {
 	var people []int64
 	for _, k := range keys {
 		if _, ok := r.people[k.Subject.ID]; k.Subject.Kind == stakhanov.SubjectPerson && !ok {
@@ -600,30 +601,19 @@ func (r *stateRun) prefetch(keys []stakhanov.SubjectGood) error {
 	for _, kind := range []string{stakhanov.SubjectPerson, stakhanov.SubjectUnit} {
 		var of []stakhanov.SubjectGood
 		for _, k := range keys {
-			if k.Subject.Kind == kind && (len(r.added[k]) > 0 || !r.evaluateFrom.IsZero()) {
+			if k.Subject.Kind == kind && (len(r.added[k]) > 0 || !from.IsZero()) {
 				of = append(of, k)
 			}
 		}
 		for len(of) > 0 {
 			chunk := of[:min(prefetchRows, len(of))]
 			of = of[len(chunk):]
-			if err := r.prefetchChunk(kind, chunk); err != nil {
+			if err := r.prefetchChunk(kind, chunk, from); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-// prefetchEvaluate is prefetch for a run that only evaluates candidacy
-// (the last of a large import's runs, for the subjects of its earlier
-// parts): their units, locks, norms and own months from this month back
-// as far as the rules over the last shifts read, many subjects to a query
-// instead of four queries a subject.
-func (r *stateRun) prefetchEvaluate(keys []stakhanov.SubjectGood) error {
-	r.evaluateFrom = r.db.today()
-	defer func() { r.evaluateFrom = stakhanov.Date{} }()
-	return r.prefetch(keys)
 }
 
 // lockAll is lock for many subjects, many to a statement, in key order.
@@ -665,9 +655,8 @@ func (r *stateRun) lockAll(keys []stakhanov.SubjectGood) error {
 }
 
 // prefetchChunk reads the norms and own months of subjects of one kind.
-func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood) error {
+func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood, from stakhanov.Date) error {
 	ids := make([]int64, 0, len(keys))
-	var from stakhanov.Date
 	for _, k := range keys {
 		ids = append(ids, k.Subject.ID)
 		for _, c := range r.added[k] {
@@ -675,9 +664,6 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood) erro
 				from = c.date
 			}
 		}
-	}
-	if from.IsZero() {
-		from = r.evaluateFrom
 	}
 	ids = slices.Compact(ids)
 	args := append([]any{kind}, int64sToArgs(ids)...)

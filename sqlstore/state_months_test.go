@@ -29,9 +29,8 @@ func TestMonthEncoding(t *testing.T) {
 		t.Errorf("decoded\n%+v\nwant\n%+v", got, want)
 	}
 	// The third state's norm is the second's: day, shift, flags, produced,
-	// accepted and credits are written, not the norm again.
-	// accepted and credits are written, not the norm again: 7 t and 6 t
-	// in three bytes each.
+	// accepted and credits are written, not the norm again, and 7 t and
+	// 6 t take three bytes each.
 	if n := len(encodeMonth(want[:3])) - len(encodeMonth(want[:2])); n != 10 {
 		t.Errorf("a state with the norm before it takes %d bytes, want 10", n)
 	}
