@@ -1350,7 +1350,7 @@ func (r *stateRun) verifiedShifts(s stakhanov.Subject, good int64, from, to stak
 const importStateBatch = 20000
 
 // importEvaluateBatch is how many subjects a run that only evaluates
-// candidacy takes: it holds their last months (prefetchEvaluate), some
+// candidacy takes: it holds their last months (prefetched), some
 // eighty shifts a subject.
 const importEvaluateBatch = 5000
 
