@@ -34,7 +34,9 @@ type groupWrite struct {
 }
 
 type committer struct {
-	db      *DB
+	db *DB
+	// warm holds what the state runs read, for the next transaction.
+	warm    *warmState
 	queue   chan *groupWrite
 	stop    chan struct{}
 	stopped sync.WaitGroup
@@ -44,7 +46,7 @@ type committer struct {
 // EnableGroupCommit makes small writes (shift reports) share commits. It
 // is for engines with a single writer; call it once, before use.
 func (db *DB) EnableGroupCommit() {
-	c := &committer{db: db, queue: make(chan *groupWrite), stop: make(chan struct{})}
+	c := &committer{db: db, queue: make(chan *groupWrite), stop: make(chan struct{}), warm: newWarmState()}
 	c.stopped.Add(1)
 	go c.run()
 	db.group = c
@@ -125,13 +127,19 @@ func (c *committer) commit(batch []*groupWrite) {
 	}
 	q := querier{q: tx, d: c.db.dialect}
 	ctx := context.Background()
+	var warm *warmState
+	if !c.db.stateOff && c.warm.begin(ctx, tx) {
+		warm = c.warm
+	}
 	group := c.db.newStateRun(ctx, q)
+	group.warm = warm
 	for i, w := range batch {
 		if err := w.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
 		if _, err := tx.Exec("SAVEPOINT group_write"); err != nil {
+			c.warm.forget()
 			tx.Rollback()
 			fail(err)
 			return
@@ -142,6 +150,7 @@ func (c *committer) commit(batch []*groupWrite) {
 				return err
 			}
 			touched = c.db.newStateRun(ctx, q)
+			touched.warm = warm
 			return w.state(touched)
 		})
 		if errs[i] == nil && touched != nil {
@@ -149,24 +158,35 @@ func (c *committer) commit(batch []*groupWrite) {
 		}
 		if errs[i] != nil {
 			if _, err := tx.Exec("ROLLBACK TO SAVEPOINT group_write"); err != nil {
+				c.warm.forget()
 				tx.Rollback()
 				fail(err)
 				return
 			}
 		}
 		if _, err := tx.Exec("RELEASE SAVEPOINT group_write"); err != nil {
+			c.warm.forget()
 			tx.Rollback()
 			fail(err)
 			return
 		}
 	}
 	if err := runWrite(group.apply); err != nil {
+		c.warm.forget()
 		tx.Rollback()
 		fail(err)
 		return
 	}
+	if warm != nil {
+		warm.end(ctx, tx)
+	}
 	if err := tx.Commit(); err != nil {
+		c.warm.forget()
 		fail(err)
+		return
+	}
+	if warm != nil {
+		warm.keep(group)
 	}
 }
 

@@ -131,6 +131,9 @@ type stateRun struct {
 	awardsRead bool
 	// rules are goods' plausibility rules, read once a run.
 	rules map[int64]stakhanov.PlausibilityRules
+	// warm, if not nil, holds what earlier transactions of the group
+	// committer read (warmState).
+	warm *warmState
 
 	// months are the month rows of shift states read or written, written
 	// back at the end (writeMonths); ownMonths the months of a subject's
@@ -249,6 +252,9 @@ func (r *stateRun) touchReportID(id int64) error {
 // holds them too.
 func (r *stateRun) touchStormWindow(rep *stakhanov.Report) error {
 	rules, ok := r.rules[rep.GoodID]
+	if !ok && r.warm != nil {
+		rules, ok = r.warm.rules[rep.GoodID]
+	}
 	if !ok {
 		var err error
 		if rules, _, err = rulesFor(r.ctx, r.q, rep.GoodID); err != nil {
@@ -400,8 +406,8 @@ func (r *stateRun) subjectUnit(s stakhanov.Subject) (int64, unitInfo, error) {
 }
 
 func (r *stateRun) normIndex(k stakhanov.SubjectGood) (*stakhanov.NormIndex, error) {
-	if idx, ok := r.norms[k]; ok {
-		return idx, nil
+	if _, ok := r.norms[k]; ok || r.warmNorms(k) {
+		return r.norms[k], nil
 	}
 	rows, err := r.q.query(r.ctx, "SELECT "+normColumns+" FROM norms WHERE subject_kind = ? AND subject_id = ? AND good_id = ?",
 		k.Subject.Kind, k.Subject.ID, k.GoodID)
@@ -437,7 +443,7 @@ func ownNorm(idx *stakhanov.NormIndex, k stakhanov.SubjectGood, d stakhanov.Date
 // transaction: concurrent writes of one subject take turns, so each reads
 // the other's figures when it computes the subject's state.
 func (r *stateRun) lock(k stakhanov.SubjectGood, enterprise int64) error {
-	if r.locked[k] {
+	if r.locked[k] || r.warmLocked(k) {
 		return nil
 	}
 	_, err := r.q.exec(r.ctx, `INSERT INTO fulfilment_subjects (subject_kind, subject_id, good_id, enterprise_id, writes) VALUES (?, ?, ?, ?, 1)
@@ -849,7 +855,7 @@ func (r *stateRun) loadUnitNorms(keys []treeKey) error {
 	seen := map[stakhanov.SubjectGood]bool{}
 	for _, k := range keys {
 		sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(k.unit), GoodID: k.good}
-		if _, ok := r.norms[sg]; ok || seen[sg] {
+		if _, ok := r.norms[sg]; ok || seen[sg] || r.warmNorms(sg) {
 			continue
 		}
 		seen[sg] = true
@@ -1046,6 +1052,9 @@ func candidacyAwards(ctx context.Context, q querier) ([]awardRule, error) {
 
 // candidacyAwards is candidacyAwards, read once a run.
 func (r *stateRun) candidacyAwards() ([]awardRule, error) {
+	if !r.awardsRead && r.warm != nil && r.warm.awardsRead {
+		r.awards, r.awardsRead = r.warm.awards, true
+	}
 	if !r.awardsRead {
 		var err error
 		if r.awards, err = candidacyAwards(r.ctx, r.q); err != nil {

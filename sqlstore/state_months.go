@@ -379,6 +379,9 @@ func (r *stateRun) loadSubject(s stakhanov.Subject, from stakhanov.Date) error {
 	if all, ok := r.allFrom[s]; ok && !from.Before(all) {
 		return nil
 	}
+	if r.holdOwn(s, from) {
+		return nil
+	}
 	from = monthOf(from)
 	w := &where{}
 	w.add("subject_kind = ? AND subject_id = ? AND scope = 'own'", s.Kind, s.ID)
@@ -463,10 +466,17 @@ func (r *stateRun) lockTree(keys []monthKey) error {
 	var want []monthKey
 	seen := map[monthKey]bool{}
 	for _, k := range keys {
-		if _, ok := r.months[k]; !ok && !seen[k] {
-			seen[k] = true
-			want = append(want, k)
+		if _, ok := r.months[k]; ok || seen[k] {
+			continue
 		}
+		if r.warm != nil {
+			if m, ok := r.warm.months[k]; ok {
+				r.months[k] = m
+				continue
+			}
+		}
+		seen[k] = true
+		want = append(want, k)
 	}
 	slices.SortFunc(want, compareMonthKeys)
 	empty := encodeMonth(nil)
@@ -636,7 +646,7 @@ func (r *stateRun) lockAll(keys []stakhanov.SubjectGood) error {
 		return nil
 	}
 	for _, k := range keys {
-		if r.locked[k] {
+		if r.locked[k] || r.warmLocked(k) {
 			continue
 		}
 		_, info, err := r.subjectUnit(k.Subject)
@@ -656,14 +666,38 @@ func (r *stateRun) lockAll(keys []stakhanov.SubjectGood) error {
 
 // prefetchChunk reads the norms and own months of subjects of one kind.
 func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood, from stakhanov.Date) error {
-	ids := make([]int64, 0, len(keys))
 	for _, k := range keys {
-		ids = append(ids, k.Subject.ID)
 		for _, c := range r.added[k] {
 			if from.IsZero() || c.date.Before(from) {
 				from = c.date
 			}
 		}
+	}
+	back, err := r.candidacyLookback(kind)
+	if err != nil {
+		return err
+	}
+	from = monthOf(from)
+	from = stakhanov.NewDate(from.Year(), from.Month()-time.Month(back), 1)
+	if r.warm != nil {
+		// Subjects the warm state holds whole need no query.
+		var rest []stakhanov.SubjectGood
+		for _, k := range keys {
+			above, err := r.unitsAbove(k)
+			if err != nil {
+				return err
+			}
+			if !r.warmSubject(k, above, from) {
+				rest = append(rest, k)
+			}
+		}
+		if keys = rest; len(keys) == 0 {
+			return nil
+		}
+	}
+	ids := make([]int64, 0, len(keys))
+	for _, k := range keys {
+		ids = append(ids, k.Subject.ID)
 	}
 	ids = slices.Compact(ids)
 	args := append([]any{kind}, int64sToArgs(ids)...)
@@ -674,13 +708,12 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood, from
 	if len(keys) <= prefetchUnitsFor {
 		seen := map[stakhanov.SubjectGood]bool{}
 		for _, k := range keys {
-			_, info, err := r.subjectUnit(k.Subject)
+			units, err := r.unitsAbove(k)
 			if err != nil {
 				return err
 			}
-			for _, u := range info.path {
-				sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(u), GoodID: k.GoodID}
-				if _, ok := r.norms[sg]; !ok && !seen[sg] {
+			for _, sg := range units {
+				if !seen[sg] {
 					seen[sg] = true
 					above = append(above, sg)
 				}
@@ -730,12 +763,6 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood, from
 			r.hasNorm[k.Subject] = true
 		}
 	}
-	back, err := r.candidacyLookback(kind)
-	if err != nil {
-		return err
-	}
-	from = monthOf(from)
-	from = stakhanov.NewDate(from.Year(), from.Month()-time.Month(back), 1)
 	w := &where{}
 	w.add("scope = 'own' AND "+in, args...)
 	monthRange(w, from, stakhanov.Date{})
@@ -753,4 +780,21 @@ func (r *stateRun) prefetchChunk(kind string, keys []stakhanov.SubjectGood, from
 		}
 	}
 	return nil
+}
+
+// unitsAbove are the units on a subject's path whose norms of its good
+// the run does not hold.
+func (r *stateRun) unitsAbove(k stakhanov.SubjectGood) ([]stakhanov.SubjectGood, error) {
+	_, info, err := r.subjectUnit(k.Subject)
+	if err != nil {
+		return nil, err
+	}
+	var out []stakhanov.SubjectGood
+	for _, u := range info.path {
+		sg := stakhanov.SubjectGood{Subject: stakhanov.UnitSubject(u), GoodID: k.GoodID}
+		if _, ok := r.norms[sg]; !ok {
+			out = append(out, sg)
+		}
+	}
+	return out, nil
 }
