@@ -51,10 +51,10 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 		seen[k] = i
 	}
 	created := make([]bool, len(rs))
-	units := make([]int64, len(rs))
+	written := make([]reportWritten, len(rs))
 	err = db.groupTx(ctx, func(q querier) error {
 		for i, r := range rs {
-			ok, err := db.insertReport(ctx, q, who, r, &units[i])
+			ok, err := db.insertReport(ctx, q, who, r, &written[i])
 			if err != nil {
 				if len(rs) > 1 {
 					return inBatch(err, i)
@@ -67,7 +67,7 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 		// this batch: answer every report with its flags as stored.
 		return loadReviews(ctx, q, rs)
 	}, func(run *stateRun) error {
-		return db.reportsState(run, rs, created, units)
+		return db.reportsState(run, rs, created, written)
 	})
 	if err != nil {
 		return nil, err
@@ -157,10 +157,18 @@ const currentOfShift = `SELECT ` + reportColumns + ` FROM reports r
 	WHERE r.subject_kind = ? AND r.subject_id = ? AND r.good_id = ? AND r.date = ? AND r.shift = ? AND r.enterprise_id = ?
 	AND r.superseded_by IS NULL`
 
+// reportWritten is what writing a report learnt that its state run needs.
+type reportWritten struct {
+	// unit is the subject's unit.
+	unit int64
+	// stormed are other reports the storm rule flagged anew.
+	stormed []int64
+}
+
 // insertReport checks a report against the database and writes it, or
 // recognises a replay of one already written: under the same key, or,
 // without a key, the same figures as the shift's current report.
-func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, r *stakhanov.Report, unit *int64) (bool, error) {
+func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, r *stakhanov.Report, w *reportWritten) (bool, error) {
 	if err := r.Validate(); err != nil {
 		return false, err
 	}
@@ -175,7 +183,7 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	if err := requireScope(who, path, r.Subject.String()); err != nil {
 		return false, err
 	}
-	*unit = unitID
+	w.unit = unitID
 	// replay answers with prev, if r records the same facts.
 	replay := func(prev *stakhanov.Report) (bool, error) {
 		if err := loadTeams(ctx, q, []*stakhanov.Report{prev}); err != nil {
@@ -306,7 +314,7 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	if err := insertTeam(ctx, q, r); err != nil {
 		return false, err
 	}
-	if err := db.judgeReport(ctx, q, r, unitID); err != nil {
+	if w.stormed, err = db.judgeReport(ctx, q, r, unitID); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -532,9 +540,9 @@ func credits(ctx context.Context, q querier, f stakhanov.CreditFilter) ([]stakha
 
 // reportsState marks on a state run what the reports just written
 // (created) touch: their subjects and helpers, the reports they correct,
-// and the reports a storm flag may have reached in the last days of their
+// and the reports their storm flags reached in the last days of their
 // month.
-func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool, units []int64) error {
+func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool, written []reportWritten) error {
 	if db.stateOff {
 		return nil
 	}
@@ -544,7 +552,7 @@ func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool
 		}
 		if r.Subject.Kind == stakhanov.SubjectPerson {
 			// The person's unit, as the write read it in this transaction.
-			run.people[r.Subject.ID] = units[i]
+			run.people[r.Subject.ID] = written[i].unit
 		}
 		if r.Corrects == 0 && len(r.Flags) == 0 {
 			run.addReport(r)
@@ -556,8 +564,10 @@ func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool
 				return err
 			}
 		}
-		if err := run.touchStormWindow(r); err != nil {
-			return err
+		for _, id := range written[i].stormed {
+			if err := run.touchReportID(id); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -129,8 +129,6 @@ type stateRun struct {
 	// (candidacyAwards).
 	awards     []awardRule
 	awardsRead bool
-	// rules are goods' plausibility rules, read once a run.
-	rules map[int64]stakhanov.PlausibilityRules
 	// warm, if not nil, holds what earlier transactions of the group
 	// committer read (warmState).
 	warm *warmState
@@ -165,7 +163,7 @@ func (db *DB) newStateRun(ctx context.Context, q querier) *stateRun {
 		units:     map[int64]unitInfo{}, people: map[int64]int64{}, norms: map[stakhanov.SubjectGood]*stakhanov.NormIndex{},
 		tree: map[unitGood]map[shiftDay]stakhanov.StateDelta{}, periods: map[monthTotalsKey]*stakhanov.PeriodTotals{},
 		evaluate: map[stakhanov.SubjectGood]*evaluation{}, locked: map[stakhanov.SubjectGood]bool{},
-		rules: map[int64]stakhanov.PlausibilityRules{}, months: map[monthKey]*monthRow{},
+		months:    map[monthKey]*monthRow{},
 		ownMonths: map[stakhanov.SubjectGood][]stakhanov.Date{},
 		allFrom:   map[stakhanov.Subject]stakhanov.Date{}, goods: map[stakhanov.Subject][]int64{}, hasNorm: map[stakhanov.Subject]bool{}}
 }
@@ -206,9 +204,6 @@ func (r *stateRun) merge(o *stateRun) {
 	for k, e := range o.evaluate {
 		evaluationOf(r.evaluate, k).join(e)
 	}
-	for g, rules := range o.rules {
-		r.rules[g] = rules
-	}
 	for p, u := range o.people {
 		r.people[p] = u
 	}
@@ -245,38 +240,6 @@ func (r *stateRun) touchReportID(id int64) error {
 		r.touch(stakhanov.PersonSubject(p), good, d)
 	}
 	return rows.Err()
-}
-
-// touchStormWindow marks the reports of the subject's last days of the
-// month when a report falls in them: a storm flag raised by this report
-// holds them too.
-func (r *stateRun) touchStormWindow(rep *stakhanov.Report) error {
-	rules, ok := r.rules[rep.GoodID]
-	if !ok && r.warm != nil {
-		rules, ok = r.warm.rules[rep.GoodID]
-	}
-	if !ok {
-		var err error
-		if rules, _, err = rulesFor(r.ctx, r.q, rep.GoodID); err != nil {
-			return err
-		}
-		r.rules[rep.GoodID] = rules
-	}
-	if !rules.InStormDays(rep.Date) {
-		return nil
-	}
-	end := stakhanov.NewDate(rep.Date.Year(), rep.Date.Month()+1, 0)
-	ids, err := ids(r.ctx, r.q, `SELECT id FROM reports WHERE subject_kind = ? AND subject_id = ? AND good_id = ? AND date >= ? AND date <= ? AND id <> ?`,
-		rep.Subject.Kind, rep.Subject.ID, rep.GoodID, end.AddDays(-(rules.StormDays - 1)), end, rep.ID)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if err := r.touchReportID(id); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // touchNorm marks what a new norm version changes: the subject's figures

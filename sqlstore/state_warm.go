@@ -9,7 +9,7 @@ import (
 )
 
 // A warm state keeps, between the group committer's transactions, what
-// their state runs read: month rows, norms, awards' rules, goods' rules.
+// their state runs read: month rows, norms, awards' rules.
 // Reading them again was most of what the state added to a shift report
 // on SQLite (the month rows alone a third: CPU profile of
 // BenchmarkSingleReportIngest). SQLite has one writer connection, so what
@@ -33,7 +33,6 @@ type warmState struct {
 	norms   map[stakhanov.SubjectGood]*stakhanov.NormIndex
 	hasNorm map[stakhanov.Subject]bool
 	locked  map[stakhanov.SubjectGood]bool
-	rules   map[int64]stakhanov.PlausibilityRules
 	awards  []awardRule
 	// awardsRead: awards holds the awards with a candidacy rule.
 	awardsRead bool
@@ -59,7 +58,6 @@ func (w *warmState) empty() {
 	w.norms = map[stakhanov.SubjectGood]*stakhanov.NormIndex{}
 	w.hasNorm = map[stakhanov.Subject]bool{}
 	w.locked = map[stakhanov.SubjectGood]bool{}
-	w.rules = map[int64]stakhanov.PlausibilityRules{}
 	w.awards, w.awardsRead, w.states = nil, false, 0
 }
 
@@ -127,9 +125,6 @@ func (w *warmState) keep(r *stateRun) {
 	}
 	for k := range r.locked {
 		w.locked[k] = true
-	}
-	for g, rules := range r.rules {
-		w.rules[g] = rules
 	}
 	if r.awardsRead {
 		w.awards, w.awardsRead = r.awards, true

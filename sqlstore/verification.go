@@ -121,21 +121,32 @@ func (db *DB) SetPlausibilityRules(ctx context.Context, goodID int64, p *stakhan
 
 // insertFlag stores a flag; a report keeps the first flag of each rule.
 func insertFlag(ctx context.Context, q querier, f *stakhanov.Flag) error {
-	figures, err := json.Marshal(f.Figures)
-	if err != nil {
-		return err
-	}
-	_, err = q.exec(ctx, `INSERT INTO report_flags (report_id, rule, figures, message, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, f.ReportID, f.Rule, string(figures), f.Message, f.CreatedAt)
+	_, err := addFlag(ctx, q, f)
 	return err
 }
 
+// addFlag is insertFlag, telling whether the flag is new.
+func addFlag(ctx context.Context, q querier, f *stakhanov.Flag) (bool, error) {
+	figures, err := json.Marshal(f.Figures)
+	if err != nil {
+		return false, err
+	}
+	res, err := q.exec(ctx, `INSERT INTO report_flags (report_id, rule, figures, message, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, f.ReportID, f.Rule, string(figures), f.Message, f.CreatedAt)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
 // judgeReport applies the plausibility rules to a report just written (in
-// q's transaction) and stores its flags.
-func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, unitID int64) error {
+// q's transaction) and stores its flags. It returns the other reports the
+// storm rule flagged anew: the state holds them now.
+func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, unitID int64) (stormed []int64, err error) {
 	rules, measure, err := rulesFor(ctx, q, r.GoodID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := db.now().UTC()
 	var flags []*stakhanov.Flag
@@ -145,7 +156,7 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 		err := q.queryRow(ctx, `SELECT amount FROM norms WHERE subject_kind = ? AND subject_id = ? AND good_id = ? AND effective_from <= ?
 			ORDER BY effective_from DESC, version DESC LIMIT 1`, r.Subject.Kind, r.Subject.ID, r.GoodID, r.Date).Scan(&norm)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return nil, err
 		}
 		if f := rules.CheckMultiple(credited, r.Accepted, norm, measure); f != nil {
 			flags = append(flags, f)
@@ -156,7 +167,7 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 			WHERE r.unit_id = ? AND r.date = ? AND r.good_id = ? AND r.subject_kind = ? AND `+live,
 			unitID, r.Date, r.GoodID, r.Subject.Kind)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if median, spread, ok := rules.PeerStats(group); ok {
 			if f := rules.CheckPeers(credited, median, spread, len(group), measure); f != nil {
@@ -167,7 +178,7 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 	for _, f := range flags {
 		f.ReportID, f.CreatedAt = r.ID, now
 		if err := insertFlag(ctx, q, f); err != nil {
-			return err
+			return nil, err
 		}
 		r.Flags = append(r.Flags, *f)
 	}
@@ -178,7 +189,7 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 			AND NOT (`+heldByOtherRule+`)`,
 			r.Subject.Kind, r.Subject.ID, r.GoodID, first, stakhanov.NewDate(first.Year(), first.Month()+1, 0))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		m := stakhanov.StormMonth{Month: first}
 		var last []int64
@@ -188,7 +199,7 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 			var v float64
 			if err := rows.Scan(&id, &d, &v); err != nil {
 				rows.Close()
-				return err
+				return nil, err
 			}
 			m.Shifts++
 			m.Total += v
@@ -199,14 +210,18 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		if f := rules.CheckStorm(m, measure); f != nil {
 			f.CreatedAt = now
 			for _, id := range last {
 				f.ReportID = id
-				if err := insertFlag(ctx, q, f); err != nil {
-					return err
+				added, err := addFlag(ctx, q, f)
+				if err != nil {
+					return nil, err
+				}
+				if added && id != r.ID {
+					stormed = append(stormed, id)
 				}
 			}
 			// r's own flags were stored above, so r is in last unless
@@ -220,7 +235,7 @@ func (db *DB) judgeReport(ctx context.Context, q querier, r *stakhanov.Report, u
 	if len(r.Flags) > 0 {
 		r.Review = stakhanov.ReviewFlagged
 	}
-	return nil
+	return stormed, nil
 }
 
 func floats(ctx context.Context, q querier, query string, args ...any) ([]float64, error) {

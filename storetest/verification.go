@@ -240,6 +240,8 @@ func testFlagStorm(t *testing.T, s stakhanov.Store) {
 	if total != 0 {
 		t.Fatalf("calm month: %d flagged", total)
 	}
+	// The rolling state holds the earlier reports the storm flag reached.
+	compareState(t, s, "after the storms", nil, nil)
 }
 
 // testFlagStormOutlier checks that the storm rule holds only what is
