@@ -63,6 +63,10 @@ const (
 	RecordMultiple = 30
 )
 
+// CombinePeople is the least number of people of a combine, one of
+// every fifty enterprises.
+const CombinePeople = 1000
+
 // Goods are the goods worked: each enterprise works one, in turn.
 var Goods = []struct{ Name, Measure, Profession, Enterprise string }{
 	{"coal", "t", "hewer", "Mine"},
@@ -120,12 +124,16 @@ func NewPlan(c Config) (*Plan, error) {
 	rng := rand.New(rand.NewPCG(uint64(c.Seed), 0x5eed))
 	p := &Plan{Config: c, People: make([]Person, 0, c.People)}
 	// Collectives of 20 to 50 people (the last takes what is left), in
-	// enterprises of 1 to 5 collectives.
+	// enterprises of 1 to 5 collectives; every fiftieth enterprise is a
+	// combine of collectives until it has CombinePeople people, the
+	// size of the leaderboard the targets name.
 	for len(p.People) < c.People {
 		e := Enterprise{Good: len(p.Enterprises) % len(Goods)}
 		g := Goods[e.Good]
 		e.Name = fmt.Sprintf("%s No. %d", g.Enterprise, len(p.Enterprises)+1)
-		for n := 1 + rng.IntN(5); n > 0 && len(p.People) < c.People; n-- {
+		combine := len(p.Enterprises)%50 == 49
+		start := len(p.People)
+		for n := 1 + rng.IntN(5); (n > 0 || combine && len(p.People)-start < CombinePeople) && len(p.People) < c.People; n-- {
 			size := 20 + rng.IntN(31)
 			if left := c.People - len(p.People); left-size < 20 {
 				size = left

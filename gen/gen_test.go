@@ -9,12 +9,12 @@ import (
 
 func TestPlan(t *testing.T) {
 	today := stakhanov.NewDate(2026, time.March, 2) // a Monday
-	p, err := NewPlan(Config{People: 5000, Shifts: 120, Seed: 9, Today: today})
+	p, err := NewPlan(Config{People: 10000, Shifts: 120, Seed: 9, Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.People) != 5000 || p.Strong() != 100 {
-		t.Fatalf("people %d, strong %d: want 5000 and 2%%", len(p.People), p.Strong())
+	if len(p.People) != 10000 || p.Strong() != 200 {
+		t.Fatalf("people %d, strong %d: want 10000 and 2%%", len(p.People), p.Strong())
 	}
 	if last := p.Days[len(p.Days)-1]; last != stakhanov.NewDate(2026, time.February, 27) {
 		t.Fatalf("last day %s: want the Friday before today", last)
@@ -28,8 +28,23 @@ func TestPlan(t *testing.T) {
 		}
 	}
 	goods := map[int]bool{}
-	for _, e := range p.Enterprises {
+	combines := 0
+	for i, e := range p.Enterprises {
 		goods[e.Good] = true
+		size := 0
+		for _, c := range e.Collectives {
+			size += c.Size
+		}
+		// Every fiftieth enterprise a combine; the others of 1 to 5
+		// collectives.
+		switch combine := i%50 == 49; {
+		case combine && size < CombinePeople:
+			t.Fatalf("combine %s: %d people, want at least %d", e.Name, size, CombinePeople)
+		case combine:
+			combines++
+		case len(e.Collectives) > 5:
+			t.Fatalf("%s: %d collectives, want 1 to 5", e.Name, len(e.Collectives))
+		}
 		for _, c := range e.Collectives {
 			if c.Size < 20 || c.Size >= 70 {
 				t.Fatalf("%s: %d people", c.Name, c.Size)
@@ -40,6 +55,9 @@ func TestPlan(t *testing.T) {
 				}
 			}
 		}
+	}
+	if combines == 0 || combines != len(p.Enterprises)/50 {
+		t.Fatalf("%d combines in %d enterprises, want one in fifty", combines, len(p.Enterprises))
 	}
 	if len(goods) != len(Goods) {
 		t.Fatalf("%d goods worked, want %d", len(goods), len(Goods))
