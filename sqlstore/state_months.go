@@ -417,27 +417,41 @@ func (r *stateRun) heldShifts(s stakhanov.Subject, good int64, from, to stakhano
 		}
 	}
 	// Newest first: the last shifts are in the last months, and every
-	// good of a month is taken before stopping.
+	// good of a month is taken before stopping. A month's states are in
+	// order (sorted when of several goods); the months' are put in order
+	// after.
 	slices.SortFunc(months, func(a, b stakhanov.Date) int { return b.Compare(a) })
 	months = slices.Compact(months)
-	var states []*stakhanov.ShiftState
+	var newestFirst [][]*stakhanov.ShiftState
+	n := 0
 	for _, month := range months {
-		if last > 0 && len(states) >= last {
+		if last > 0 && n >= last {
 			break
 		}
+		var of []*stakhanov.ShiftState
+		several := false
 		for _, g := range goods {
 			m := r.months[monthKey{subject: s, good: g, month: month}]
 			if m == nil {
 				continue
 			}
+			several = several || len(of) > 0
 			for _, st := range m.states {
 				if inDates(st.Date, from, to) && verifiedNormed(st) {
-					states = append(states, st)
+					of = append(of, st)
 				}
 			}
 		}
+		if several {
+			slices.SortFunc(of, compareStates)
+		}
+		newestFirst = append(newestFirst, of)
+		n += len(of)
 	}
-	slices.SortFunc(states, compareStates)
+	states := make([]*stakhanov.ShiftState, 0, n)
+	for i := len(newestFirst) - 1; i >= 0; i-- {
+		states = append(states, newestFirst[i]...)
+	}
 	if last > 0 {
 		if len(states) < last && !all.IsZero() && (from.IsZero() || from.Before(all)) {
 			// Older months may hold more.
