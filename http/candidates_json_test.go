@@ -1,6 +1,7 @@
 package http
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -19,10 +20,11 @@ func TestCandidatesJSON(t *testing.T) {
 			}},
 		{Subject: stakhanov.UnitSubject(2), Name: "Brigade", Shifts: []stakhanov.FulfilmentRow{}},
 	}, 2, stakhanov.Page{Offset: 0, Limit: 100})}
-	got, err := candidatesJSON(c)
+	parts, err := candidatesJSON(c)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := bytes.Join(parts, nil)
 	want, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +36,8 @@ func TestCandidatesJSON(t *testing.T) {
 	for i := range c.Items {
 		c.Items[i].ShiftsJSON, c.Items[i].Shifts = stakhanov.EvidenceJSON(c.Items[i].Shifts), nil
 	}
-	if got, err := candidatesJSON(c); err != nil || string(got) != string(want) {
+	parts, err = candidatesJSON(c)
+	if got := bytes.Join(parts, nil); err != nil || string(got) != string(want) {
 		t.Errorf("from the state's JSON: got %s, %v\nwant %s", got, err, want)
 	}
 }

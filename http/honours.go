@@ -221,8 +221,8 @@ type candidates struct {
 // candidatesJSON writes a page of candidates as encoding/json would. The
 // shifts that show each candidacy are most of it (a hundred candidates of
 // sixty shifts), and encoding/json would check again every byte their
-// rows' MarshalJSON wrote; here they are appended as written.
-func candidatesJSON(c candidates) ([]byte, error) {
+// rows' MarshalJSON wrote; here they are passed on as written.
+func candidatesJSON(c candidates) ([][]byte, error) {
 	type head struct {
 		Subject    stakhanov.Subject       `json:"subject"`
 		Name       string                  `json:"name"`
@@ -231,8 +231,10 @@ func candidatesJSON(c candidates) ([]byte, error) {
 		Met        int                     `json:"met"`
 		Considered int                     `json:"considered"`
 	}
-	b := make([]byte, 0, 512+len(c.Items)*60*180)
-	b = append(b, `{"award_id":`...)
+	// The parts of the answer, the shifts among them as the store gave
+	// them: copying most of a megabyte again was a fifth of a request.
+	parts := make([][]byte, 0, 2+2*len(c.Items))
+	b := []byte(`{"award_id":`)
 	b = strconv.AppendInt(b, c.AwardID, 10)
 	date, err := c.Date.MarshalJSON()
 	if err != nil {
@@ -250,18 +252,18 @@ func candidatesJSON(c candidates) ([]byte, error) {
 		}
 		b = append(b, h[:len(h)-1]...)
 		b = append(b, `,"shifts":`...)
-		if cand.ShiftsJSON != nil && cand.Shifts == nil {
-			b = append(b, cand.ShiftsJSON...)
-		} else {
-			b = append(b, stakhanov.EvidenceJSON(cand.Shifts)...)
+		shifts := cand.ShiftsJSON
+		if shifts == nil || cand.Shifts != nil {
+			shifts = stakhanov.EvidenceJSON(cand.Shifts)
 		}
-		b = append(b, '}')
+		parts = append(parts, b, shifts)
+		b = []byte{'}'}
 	}
 	b = append(b, `],"total":`...)
 	b = strconv.AppendInt(b, int64(c.Total), 10)
 	b = strconv.AppendInt(append(b, `,"offset":`...), int64(c.Offset), 10)
 	b = strconv.AppendInt(append(b, `,"limit":`...), int64(c.Limit), 10)
-	return append(b, '}'), nil
+	return append(parts, append(b, '}')), nil
 }
 
 func (s *Server) handleCandidates(w http.ResponseWriter, r *http.Request) error {
@@ -274,21 +276,16 @@ func (s *Server) handleCandidates(w http.ResponseWriter, r *http.Request) error 
 	if awardID == 0 {
 		return stakhanov.FieldErrorf("award", "award is required")
 	}
-	ctx := r.Context()
-	a, err := s.store.FindAwardByID(ctx, awardID)
-	if err != nil {
-		return err
-	}
 	today := s.today()
-	cands, total, err := s.store.Candidates(ctx, a.ID, today, page)
+	cands, total, err := s.store.Candidates(r.Context(), awardID, today, page)
 	if err != nil {
 		return err
 	}
-	b, err := candidatesJSON(candidates{AwardID: a.ID, Date: today, list: newList(cands, total, page)})
+	parts, err := candidatesJSON(candidates{AwardID: awardID, Date: today, list: newList(cands, total, page)})
 	if err != nil {
 		return err
 	}
-	return writeRawJSON(w, http.StatusOK, b)
+	return writeRawJSON(w, http.StatusOK, parts...)
 }
 
 type recommendationInput struct {
