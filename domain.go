@@ -393,7 +393,7 @@ func (r *Report) Validate() error {
 // replay under the same idempotency key can be told from a clash. Both must
 // have been validated (shares filled in).
 func (r *Report) SameAs(o *Report) bool {
-	if r.Subject != o.Subject || r.GoodID != o.GoodID || !r.Date.t.Equal(o.Date.t) ||
+	if r.Subject != o.Subject || r.GoodID != o.GoodID || r.Date != o.Date ||
 		r.Shift != o.Shift || r.Minutes != o.Minutes || r.Produced != o.Produced ||
 		r.Accepted != o.Accepted || r.Corrects != o.Corrects || r.Note != o.Note ||
 		!sameShare(r.SubjectShare, o.SubjectShare) {
