@@ -110,6 +110,18 @@ func (d Date) date() (int, time.Month, int) {
 	return int(y), time.Month(m), day
 }
 
+// Date is the year, month and day, as time.Time's Date gives them.
+func (d Date) Date() (int, time.Month, int) { return d.date() }
+
+// FirstOfMonth is the first day of the date's month.
+func (d Date) FirstOfMonth() Date {
+	if d.n == 0 {
+		return d
+	}
+	_, _, day := d.date()
+	return Date{d.n - int64(day-1)}
+}
+
 func (d Date) IsZero() bool   { return d.n == 0 }
 func (d Date) String() string { return string(d.appendText(make([]byte, 0, 10))) }
 

@@ -50,3 +50,15 @@ func TestDateAgreesWithTime(t *testing.T) {
 		t.Errorf("zero date: %v %v", zero.Time(), zero.AddDays(1))
 	}
 }
+
+func TestFirstOfMonth(t *testing.T) {
+	for d := NewDate(2023, 12, 1); d.Before(NewDate(2025, 3, 1)); d = d.AddDays(1) {
+		y, m, _ := d.Date()
+		if got := d.FirstOfMonth(); got != NewDate(y, m, 1) {
+			t.Fatalf("%s: first of the month %s", d, got)
+		}
+	}
+	if !(Date{}).FirstOfMonth().IsZero() {
+		t.Error("the zero Date's first of the month is not zero")
+	}
+}

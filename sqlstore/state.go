@@ -703,7 +703,7 @@ func sameShiftState(a, b *stakhanov.ShiftState) bool {
 	return x == y
 }
 
-func sameMonth(a, b stakhanov.Date) bool { return a.Year() == b.Year() && a.Month() == b.Month() }
+func sameMonth(a, b stakhanov.Date) bool { return a == b || a.FirstOfMonth() == b.FirstOfMonth() }
 
 func (r *stateRun) addPeriods(k stakhanov.SubjectGood, d stakhanov.Date, t stakhanov.PeriodTotals) {
 	if t.IsZero() {
@@ -1331,7 +1331,7 @@ const importEvaluateBatch = 5000
 // computed again from reports read back (three seconds for a million
 // reports on SQLite, more than the import may spend on its state).
 type importCredits struct {
-	by map[stakhanov.SubjectGood][]addedCredit
+	by map[creditKey][]addedCredit
 	n  int
 	// again are reports whose subjects' days are computed again from the
 	// reports: corrections and the reports they correct.
@@ -1341,7 +1341,7 @@ type importCredits struct {
 }
 
 func newImportCredits() *importCredits {
-	return &importCredits{by: map[stakhanov.SubjectGood][]addedCredit{}, evaluate: map[stakhanov.SubjectGood]*evaluation{}}
+	return &importCredits{by: map[creditKey][]addedCredit{}, evaluate: map[stakhanov.SubjectGood]*evaluation{}}
 }
 
 // add gathers a report's credits. A correction takes away from what
@@ -1352,9 +1352,31 @@ func (c *importCredits) add(r *stakhanov.Report) {
 		return
 	}
 	eachCredit(r, func(k stakhanov.SubjectGood, a addedCredit) {
-		c.by[k] = append(c.by[k], a)
+		ck := creditKeyOf(k)
+		c.by[ck] = append(c.by[ck], a)
 		c.n++
 	})
+}
+
+// creditKey is a subject and good as importCredits keys them: hashing the
+// kind's string was most of gathering a million credits.
+type creditKey struct {
+	unit     bool // else a person
+	id, good int64
+}
+
+// creditKeyOf takes a subject of a report, a person or a unit (Subject
+// validates it).
+func creditKeyOf(k stakhanov.SubjectGood) creditKey {
+	return creditKey{unit: k.Subject.Kind == stakhanov.SubjectUnit, id: k.Subject.ID, good: k.GoodID}
+}
+
+func (k creditKey) subjectGood() stakhanov.SubjectGood {
+	s := stakhanov.PersonSubject(k.id)
+	if k.unit {
+		s = stakhanov.UnitSubject(k.id)
+	}
+	return stakhanov.SubjectGood{Subject: s, GoodID: k.good}
 }
 
 // eachCredit calls fn with each credit of a new report: its subject's
@@ -1390,12 +1412,16 @@ func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits,
 	// A run holds the months of every shift its credits touch (about 150
 	// bytes a shift): a quarter of what the import gathers at most.
 	perRun := max(1, db.importStateEvery/4)
-	for _, chunk := range subjectBatches(c.by, importStateBatch, func(a []addedCredit) int { return len(a) }, perRun) {
+	by := make(map[stakhanov.SubjectGood][]addedCredit, len(c.by))
+	for k, cs := range c.by {
+		by[k.subjectGood()] = cs
+	}
+	for _, chunk := range subjectBatches(by, importStateBatch, func(a []addedCredit) int { return len(a) }, perRun) {
 		run := db.newStateRun(ctx, q)
 		run.skipCandidacy, run.postpone = !final, postpone
 		run.added = make(map[stakhanov.SubjectGood][]addedCredit, len(chunk))
 		for _, k := range chunk {
-			run.added[k] = c.by[k]
+			run.added[k] = by[k]
 			if e := c.evaluate[k]; e != nil && final {
 				// What earlier parts left, evaluated with the rest.
 				evaluationOf(run.evaluate, k).join(e)
@@ -1408,7 +1434,7 @@ func (db *DB) addImportCredits(ctx context.Context, q querier, c *importCredits,
 		// What the run did not evaluate.
 		c.keepEvaluate(run)
 	}
-	c.by, c.n = map[stakhanov.SubjectGood][]addedCredit{}, 0
+	c.by, c.n = map[creditKey][]addedCredit{}, 0
 	return nil
 }
 

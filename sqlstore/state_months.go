@@ -29,7 +29,10 @@ type monthKey struct {
 }
 
 func monthOf(d stakhanov.Date) stakhanov.Date {
-	return stakhanov.NewDate(d.Year(), d.Month(), 1)
+	if d.IsZero() {
+		return stakhanov.NewDate(1, time.January, 1)
+	}
+	return d.FirstOfMonth()
 }
 
 func compareMonthKeys(a, b monthKey) int {
