@@ -45,8 +45,8 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 		k := shiftOf{r.Subject, r.GoodID, r.Date, r.Shift}
 		if j, ok := seen[k]; ok {
 			return nil, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: fmt.Sprintf("reports[%d].shift", i),
-				Message: fmt.Sprintf("reports[%d] and reports[%d] are for the same shift (%s, good %d, %s, shift %d): send one report per shift",
-					j, i, r.Subject, r.GoodID, r.Date, r.Shift)}
+				Message: fmt.Sprintf("reports %d and %d of the batch are for the same shift (%s, %s, %s, shift %d): send one report per shift",
+					j+1, i+1, subjectName(ctx, db.reader(), r.Subject), goodName(ctx, db.reader(), r.GoodID), r.Date, r.Shift)}
 		}
 		seen[k] = i
 	}
@@ -231,7 +231,7 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 			return false, err
 		}
 		if r.Subject == stakhanov.PersonSubject(w) || r.HasHelper(w) {
-			return false, stakhanov.FieldErrorf(field, "person %d worked the shift and cannot witness it", w)
+			return false, stakhanov.FieldErrorf(field, "%s worked the shift and cannot witness it", subjectName(ctx, q, stakhanov.PersonSubject(w)))
 		}
 	}
 	current, err := scanReport(q.queryRow(ctx, currentOfShift, r.Subject.Kind, r.Subject.ID, r.GoodID, r.Date, r.Shift, enterprise))
@@ -292,8 +292,10 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		r.Subject.Kind, r.Subject.ID, unitID, enterprise, r.GoodID, r.Date, r.Shift, r.Minutes, r.Produced, r.Accepted,
 		r.SubjectShare, r.Note, nullString(r.Key), nullID(r.Corrects), nullID(who.ID), r.CreatedAt)
 	if db.dialect.IsUniqueViolation(err) {
+		// The name is read outside the transaction, which PostgreSQL
+		// has aborted.
 		return false, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "shift",
-			Message: fmt.Sprintf("another report for %s's shift %d of %s was written at the same moment: look at it, and correct it if need be", r.Subject, r.Shift, r.Date)}
+			Message: fmt.Sprintf("another report for %s's shift %d of %s was written at the same moment: look at it, and correct it if need be", subjectName(ctx, db.reader(), r.Subject), r.Shift, r.Date)}
 	} else if err != nil {
 		return false, err
 	}
@@ -334,21 +336,32 @@ func alreadySuperseded(id, by int64, corrected bool) error {
 // current one, with the subject's and the good's names, and how to correct
 // it.
 func shiftTaken(ctx context.Context, q querier, cur *stakhanov.Report) error {
-	who, good := cur.Subject.String(), fmt.Sprintf("good %d", cur.GoodID)
-	var name string
-	table := "people"
-	if cur.Subject.Kind == stakhanov.SubjectUnit {
-		table = "units"
-	}
-	if err := q.queryRow(ctx, `SELECT name FROM `+table+` WHERE id = ?`, cur.Subject.ID).Scan(&name); err == nil {
-		who = name
-	}
-	if err := q.queryRow(ctx, `SELECT name FROM goods WHERE id = ?`, cur.GoodID).Scan(&name); err == nil {
-		good = name
-	}
 	return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "shift", ReportID: cur.ID,
 		Message: fmt.Sprintf("this shift already has report %d (%s, %s, %s, shift %d: %g produced, %g accepted): to change it, send the new figures with \"corrects\": %d",
-			cur.ID, who, good, cur.Date, cur.Shift, cur.Produced, cur.Accepted, cur.ID)}
+			cur.ID, subjectName(ctx, q, cur.Subject), goodName(ctx, q, cur.GoodID), cur.Date, cur.Shift, cur.Produced, cur.Accepted, cur.ID)}
+}
+
+// subjectName is how a message names a subject: by its name, or as
+// "person:12" when it has none to read.
+func subjectName(ctx context.Context, q querier, s stakhanov.Subject) string {
+	table := "people"
+	if s.Kind == stakhanov.SubjectUnit {
+		table = "units"
+	}
+	var name string
+	if err := q.queryRow(ctx, `SELECT name FROM `+table+` WHERE id = ?`, s.ID).Scan(&name); err != nil {
+		return s.String()
+	}
+	return name
+}
+
+// goodName is how a message names a good: by its name, or as "good 3".
+func goodName(ctx context.Context, q querier, id int64) string {
+	var name string
+	if err := q.queryRow(ctx, `SELECT name FROM goods WHERE id = ?`, id).Scan(&name); err != nil {
+		return fmt.Sprintf("good %d", id)
+	}
+	return name
 }
 
 func insertTeam(ctx context.Context, q querier, r *stakhanov.Report) error {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stakhanov/stakhanov"
@@ -87,6 +88,9 @@ func testReports(t *testing.T, s stakhanov.Store) {
 	bad.Witnesses = []int64{w.miner.ID}
 	_, err = s.CreateReports(system, []*stakhanov.Report{bad})
 	wantCode(t, err, stakhanov.EINVALID, "witnesses[0]")
+	if msg := stakhanov.ErrorMessage(err); !strings.Contains(msg, w.miner.Name+" worked the shift") {
+		t.Fatalf("the worker as witness: got %q, want %s named", msg, w.miner.Name)
+	}
 	bad = report(miner, &stakhanov.Good{ID: 9999}, date(t, "1935-08-31"), 1, 5, 5, "bad")
 	_, err = s.CreateReports(system, []*stakhanov.Report{bad})
 	wantCode(t, err, stakhanov.EINVALID, "good_id")

@@ -156,8 +156,9 @@ func testBatchSameShift(t *testing.T, s stakhanov.Store) {
 		}
 		_, err := s.CreateReports(system, batch)
 		wantCode(t, err, stakhanov.ECONFLICT, "reports[2].shift")
-		if msg := stakhanov.ErrorMessage(err); !strings.Contains(msg, "reports[0]") {
-			t.Fatalf("batch with a shift twice: got %q, want reports[0] named", msg)
+		// Counted from 1, with the names of the person and the good.
+		if msg := stakhanov.ErrorMessage(err); !strings.Contains(msg, "reports 1 and 3 of the batch") || !strings.Contains(msg, w.miner.Name+", coal") {
+			t.Fatalf("batch with a shift twice: got %q, want reports 1 and 3 and %s named", msg, w.miner.Name)
 		}
 	}
 	if _, total, err := s.FindReports(bg, stakhanov.ReportFilter{}); err != nil || total != 0 {
