@@ -37,6 +37,16 @@ type Store interface {
 	CreateNeed(ctx context.Context, n *Need) error
 	FindNeeds(ctx context.Context, f NeedFilter) ([]*Need, int, error)
 
+	// CreatePlan adds a new version of the plan for its unit (a collective
+	// or an enterprise), good, period and start; a plan that restates the
+	// version in force is marked Present and nothing is written.
+	CreatePlan(ctx context.Context, p *Plan) error
+	// FindPlans lists the plans in force with what was accepted against
+	// them and their cascades, by unit, good, period and start.
+	FindPlans(ctx context.Context, f PlanFilter) ([]*PlanStanding, int, error)
+	// FindPlanVersions lists every version of one plan, oldest first.
+	FindPlanVersions(ctx context.Context, unitID, goodID int64, period string, start Date) ([]*Plan, error)
+
 	// CreateReports writes a batch of reports atomically: all or none. A
 	// shift has at most one current report: a second is a conflict naming
 	// it (Error.ReportID). A report whose key was already used for the

@@ -24,6 +24,7 @@ func Run(t *testing.T, open Opener) {
 		{"People", testPeople},
 		{"Goods", testGoods},
 		{"NormVersions", testNormVersions},
+		{"Plans", testPlans},
 		{"Needs", testNeeds},
 		{"Reports", testReports},
 		{"ReportIdempotency", testReportIdempotency},
