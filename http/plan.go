@@ -117,3 +117,84 @@ func (s *Server) handleCreateNeed(w http.ResponseWriter, r *http.Request) error 
 	}
 	return writeJSON(w, http.StatusCreated, n)
 }
+
+type planInput struct {
+	UnitID   int64     `json:"unit_id"`
+	GoodID   int64     `json:"good_id"`
+	Period   string    `json:"period"`
+	Start    string    `json:"start"`
+	Quantity float64   `json:"quantity"`
+	Phases   []float64 `json:"phases"`
+	Reason   string    `json:"reason"`
+}
+
+func (in *planInput) plan() (*stakhanov.Plan, error) {
+	start, err := parseDate("start", in.Start)
+	if err != nil {
+		return nil, err
+	}
+	return &stakhanov.Plan{UnitID: in.UnitID, GoodID: in.GoodID, Period: in.Period, Start: start, Quantity: in.Quantity,
+		Phases: in.Phases, Reason: in.Reason}, nil
+}
+
+// handlePlans lists the plans in force with what was accepted against
+// them and whether their cascades add up.
+func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	f := stakhanov.PlanFilter{UnitID: q.id("unit"), GoodID: q.id("good"), Period: q.oneOf("period", stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear)}
+	f.From, f.To = q.dates("from", "to")
+	f.Page = q.page()
+	if err := q.check(); err != nil {
+		return err
+	}
+	plans, total, err := s.store.FindPlans(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(plans, total, f.Page))
+}
+
+// handlePlanVersions lists every version of one plan, oldest first.
+func (s *Server) handlePlanVersions(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	unit, good, start := q.id("unit"), q.id("good"), q.date("start")
+	period := q.oneOf("period", stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear)
+	if err := q.check(); err != nil {
+		return err
+	}
+	switch {
+	case unit == 0:
+		return stakhanov.FieldErrorf("unit", "unit is required")
+	case good == 0:
+		return stakhanov.FieldErrorf("good", "good is required")
+	case period == "":
+		return stakhanov.FieldErrorf("period", "period is required (month, quarter or year)")
+	case start.IsZero():
+		return stakhanov.FieldErrorf("start", "start is required (YYYY-MM-DD)")
+	}
+	versions, err := s.store.FindPlanVersions(r.Context(), unit, good, period, start)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": versions})
+}
+
+// handleCreatePlan adds a version of a plan; the plan in force again
+// answers 200 with the version held.
+func (s *Server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error {
+	var in planInput
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	p, err := in.plan()
+	if err != nil {
+		return err
+	}
+	if err := s.store.CreatePlan(r.Context(), p); err != nil {
+		return err
+	}
+	if p.Present {
+		return writeJSON(w, http.StatusOK, p)
+	}
+	return writeJSON(w, http.StatusCreated, p)
+}

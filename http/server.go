@@ -104,6 +104,10 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/needs", needsToken, s.handleNeeds},
 		{"POST", "/api/v1/needs", needsToken, s.handleCreateNeed},
 
+		{"GET", "/api/v1/plans", needsToken, s.handlePlans},
+		{"POST", "/api/v1/plans", needsToken, s.handleCreatePlan},
+		{"GET", "/api/v1/plans/versions", needsToken, s.handlePlanVersions},
+
 		{"GET", "/api/v1/reports", needsToken, s.handleReports},
 		{"POST", "/api/v1/reports", needsToken, s.handleCreateReports},
 		{"GET", "/api/v1/reports/{id}", needsToken, s.handleReport},

@@ -1,0 +1,66 @@
+package http_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// TestPlans: a planner sets an enterprise's quarter plan, phased by
+// month, and one collective's; the list shows what was accepted against
+// them and that the cascade does not add up; the same plan again is
+// already present, a foreman may not set one, bad input names its field.
+func TestPlans(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		_, planner := e.user("planner", stakhanov.RolePlanner, w.mine.ID, 0)
+		body := func(unit int64, qty float64, phases ...float64) map[string]any {
+			m := map[string]any{"unit_id": unit, "good_id": w.coal.ID, "period": "quarter", "start": "1935-07-01", "quantity": qty, "reason": "third quarter"}
+			if len(phases) > 0 {
+				m["phases"] = phases
+			}
+			return m
+		}
+		var p stakhanov.Plan
+		e.as(planner, "POST", "/api/v1/plans", body(w.mine.ID, 300, 90, 100, 110), http.StatusCreated, &p)
+		if p.ID == 0 || p.Version != 1 || len(p.Phases) != 3 || p.Start.String() != "1935-07-01" {
+			t.Fatalf("plan: got %+v", p)
+		}
+		e.as(planner, "POST", "/api/v1/plans", body(w.mine.ID, 300, 90, 100, 110), http.StatusOK, &p)
+		if p.Version != 1 {
+			t.Fatalf("the same plan again: version %d, want 1", p.Version)
+		}
+		e.as(planner, "POST", "/api/v1/plans", body(w.brigade.ID, 200), http.StatusCreated, nil)
+		e.call("POST", "/api/v1/reports", report(w, w.miner, "1935-08-30", 1, 12, "q3"), http.StatusCreated, nil)
+
+		var plans list[stakhanov.PlanStanding]
+		e.as(planner, "GET", fmt.Sprintf("/api/v1/plans?unit=%d&period=quarter", w.mine.ID), nil, http.StatusOK, &plans)
+		if plans.Total != 1 || len(plans.Items) != 1 {
+			t.Fatalf("plans of the mine: got %+v", plans)
+		}
+		st := plans.Items[0]
+		if st.Accepted != 12 || st.Parts == nil || st.Parts.AddsUp || st.Parts.Difference != 100 || len(st.ByMonth) != 3 {
+			t.Fatalf("the mine's plan: got %+v parts %+v", st, st.Parts)
+		}
+		var versions struct{ Items []stakhanov.Plan }
+		e.as(planner, "GET", fmt.Sprintf("/api/v1/plans/versions?unit=%d&good=%d&period=quarter&start=1935-07-01", w.mine.ID, w.coal.ID), nil, http.StatusOK, &versions)
+		if len(versions.Items) != 1 {
+			t.Fatalf("versions: got %+v", versions.Items)
+		}
+
+		_, foreman := e.user("foreman", stakhanov.RoleForeman, w.mine.ID, 0)
+		e.do("POST", "/api/v1/plans", foreman, body(w.mine.ID, 301)).wantError(t, http.StatusForbidden, stakhanov.EFORBIDDEN, "")
+		e.do("POST", "/api/v1/plans", planner, body(w.mine.ID, 300, 1, 2, 3)).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "phases")
+		bad := body(w.mine.ID, 300)
+		bad["start"] = "1 July 1935"
+		e.do("POST", "/api/v1/plans", planner, bad).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "start")
+		bad = body(w.mine.ID, 300)
+		bad["period"] = "decade"
+		e.do("POST", "/api/v1/plans", planner, bad).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "period")
+		e.do("GET", "/api/v1/plans?period=decade", planner, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "period")
+		e.do("GET", "/api/v1/plans/versions?good=1", planner, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "unit")
+		e.do("GET", "/api/v1/plans", "", nil).wantError(t, http.StatusUnauthorized, stakhanov.EUNAUTHORIZED, "")
+	})
+}
