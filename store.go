@@ -46,6 +46,9 @@ type Store interface {
 	FindPlans(ctx context.Context, f PlanFilter) ([]*PlanStanding, int, error)
 	// FindPlanVersions lists every version of one plan, oldest first.
 	FindPlanVersions(ctx context.Context, unitID, goodID int64, period string, start Date) ([]*Plan, error)
+	// Shortages sets a unit's tree's needs against its plans and its
+	// output, by good and period.
+	Shortages(ctx context.Context, q ShortageQuery) ([]*Shortage, error)
 
 	// CreateReports writes a batch of reports atomically: all or none. A
 	// shift has at most one current report: a second is a conflict naming

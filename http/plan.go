@@ -198,3 +198,20 @@ func (s *Server) handleCreatePlan(w http.ResponseWriter, r *http.Request) error 
 	}
 	return writeJSON(w, http.StatusCreated, p)
 }
+
+// handleShortages sets a unit's tree's needs against its plans and
+// output, by good and period.
+func (s *Server) handleShortages(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	sq := stakhanov.ShortageQuery{UnitID: q.id("unit"), GoodID: q.id("good"),
+		Period: q.oneOf("period", stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear)}
+	sq.From, sq.To = q.dates("from", "to")
+	if err := q.check(); err != nil {
+		return err
+	}
+	rows, err := s.store.Shortages(r.Context(), sq)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+}

@@ -64,3 +64,22 @@ func TestPlans(t *testing.T) {
 		e.do("GET", "/api/v1/plans", "", nil).wantError(t, http.StatusUnauthorized, stakhanov.EUNAUTHORIZED, "")
 	})
 }
+
+// TestShortages: a ministry's need for coal against the mine's output,
+// over HTTP; the unit is required.
+func TestShortages(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		e.call("POST", "/api/v1/needs", map[string]any{
+			"unit_id": w.ministry.ID, "good_id": w.coal.ID, "from": "1935-08-01", "to": "1935-08-31", "quantity": 100,
+		}, http.StatusCreated, nil)
+		e.call("POST", "/api/v1/reports", report(w, w.miner, "1935-08-30", 1, 12, "s1"), http.StatusCreated, nil)
+		var got struct{ Items []stakhanov.Shortage }
+		e.call("GET", fmt.Sprintf("/api/v1/shortages?unit=%d&good=%d&from=1935-08-01&to=1935-08-31", w.ministry.ID, w.coal.ID), nil, http.StatusOK, &got)
+		if len(got.Items) != 1 || got.Items[0].Needed != 100 || got.Items[0].Accepted != 12 || got.Items[0].Shortage != 88 || got.Items[0].Good != "coal" {
+			t.Fatalf("shortages: got %+v", got.Items)
+		}
+		e.do("GET", "/api/v1/shortages", e.admin, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "unit")
+		e.do("GET", fmt.Sprintf("/api/v1/shortages?unit=%d&period=week", w.mine.ID), e.admin, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "period")
+	})
+}

@@ -107,6 +107,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/plans", needsToken, s.handlePlans},
 		{"POST", "/api/v1/plans", needsToken, s.handleCreatePlan},
 		{"GET", "/api/v1/plans/versions", needsToken, s.handlePlanVersions},
+		{"GET", "/api/v1/shortages", needsToken, s.handleShortages},
 
 		{"GET", "/api/v1/reports", needsToken, s.handleReports},
 		{"POST", "/api/v1/reports", needsToken, s.handleCreateReports},

@@ -18,13 +18,24 @@ func scanPlan(row interface{ Scan(...any) error }) (*stakhanov.Plan, error) {
 	if err := row.Scan(&p.ID, &p.UnitID, &p.GoodID, &p.Period, &p.Start, &p.Quantity, &phases, &p.Reason, &p.Version, &p.SetBy, &p.CreatedAt); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(phases), &p.Phases); err != nil {
-		return nil, fmt.Errorf("plan %d phases: %w", p.ID, err)
-	}
-	if len(p.Phases) == 0 {
-		p.Phases = nil
+	var err error
+	if p.Phases, err = decodePhases(phases); err != nil {
+		return nil, fmt.Errorf("plan %d: %w", p.ID, err)
 	}
 	return p, nil
+}
+
+// decodePhases reads a plan's phases as stored: a JSON array, empty for
+// none.
+func decodePhases(v string) ([]float64, error) {
+	var phases []float64
+	if err := json.Unmarshal([]byte(v), &phases); err != nil {
+		return nil, fmt.Errorf("phases %q: %w", v, err)
+	}
+	if len(phases) == 0 {
+		return nil, nil
+	}
+	return phases, nil
 }
 
 // inForce keeps, of a unit's, good's, period's and start's versions, the

@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 		{"Goods", testGoods},
 		{"NormVersions", testNormVersions},
 		{"Plans", testPlans},
+		{"Shortages", testShortages},
 		{"Needs", testNeeds},
 		{"Reports", testReports},
 		{"ReportIdempotency", testReportIdempotency},
