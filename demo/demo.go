@@ -111,6 +111,8 @@ type World struct {
 	// The demo verifier (in Accounts) is an inspector of the Commissariat,
 	// independent of the shift; the record stays flagged for it to verify.
 	WitnessVerifier Account
+	// Needs are the needs, plans and shoe factory of September 1935.
+	Needs NeedsWorld
 }
 
 // Professions of the people of the demo, for callers and tests.
@@ -132,7 +134,8 @@ const batchSize = 250
 
 // otherUsers are the accounts the demo makes beside the one per role: the
 // planner and foremen of the 2013 enterprises.
-var otherUsers = []string{"planner-2013", "foreman-kotinskaya", "foreman-trekhgorny", "foreman-rossiya-agro", witnessVerifier}
+var otherUsers = []string{"planner-2013", "foreman-kotinskaya", "foreman-trekhgorny", "foreman-rossiya-agro", witnessVerifier,
+	"planner-light-industry", "foreman-skorokhod"}
 
 // witnessVerifier is Petrov's verifier account (World.WitnessVerifier).
 const witnessVerifier = "verifier-petrov"
@@ -179,6 +182,7 @@ func SeedBase(ctx context.Context, s stakhanov.Store, now time.Time) (*World, er
 	b.petrovVerifier(w, t35)
 	b.shifts2013(w, t13)
 	b.honours(w, t13)
+	b.needs1935(w, t35)
 	b.passwords()
 	if b.err != nil {
 		return nil, fmt.Errorf("demo: %w", b.err)

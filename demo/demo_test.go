@@ -48,6 +48,7 @@ func testSeed(t *testing.T, s stakhanov.Store) {
 	t.Run("RecordShift", func(t *testing.T) { testRecord(t, s, w) })
 	t.Run("Claim", func(t *testing.T) { testClaim(t, s, w) })
 	t.Run("BrigadeAugust1935", func(t *testing.T) { testBrigade(t, s, w) })
+	t.Run("ShortagesSeptember1935", func(t *testing.T) { testShortages(t, s, w) })
 	t.Run("Honoured2013", func(t *testing.T) { testHonoured(t, s, w) })
 	// Verifies the record shift: keep it after the tests that read the
 	// demo as seeded.
@@ -275,5 +276,34 @@ func TestDeterministic(t *testing.T) {
 		if figures[0][i] != figures[1][i] {
 			t.Fatalf("figure %d differs: %g and %g", i, figures[0][i], figures[1][i])
 		}
+	}
+}
+
+// testShortages: in September 1935 the mine is over its coal plan and
+// the Commissariat's need, while the children's shoes people need are
+// short, and a tenth of the pairs made fail inspection.
+func testShortages(t *testing.T, s stakhanov.Store, w *demo.World) {
+	sept := stakhanov.NewDate(1935, 9, 1)
+	month := func(unit, good int64) *stakhanov.Shortage {
+		t.Helper()
+		rows, err := s.Shortages(bg, stakhanov.ShortageQuery{UnitID: unit, GoodID: good, From: sept, To: sept})
+		must(t, err)
+		if len(rows) != 1 {
+			t.Fatalf("shortages of unit %d, good %d: got %d rows, want 1", unit, good, len(rows))
+		}
+		return rows[0]
+	}
+	coal := month(w.Needs.HeavyIndustry, w.Coal)
+	if coal.Planned != demo.MineCoalPlanSept1935 || coal.Needed != demo.CoalNeedSept1935 || coal.Accepted <= coal.Planned || coal.Surplus <= 0 || coal.Shortage != 0 {
+		t.Errorf("coal, September 1935: got %+v, want accepted over the plan and the need", coal)
+	}
+	shoes := month(w.Needs.LightIndustry, w.Needs.Shoes)
+	if shoes.Needed != demo.ShoesNeedSept1935 || shoes.Planned != demo.ShoesPlanSept1935 || shoes.Shortage < shoes.Needed/2 || shoes.QualityLoss <= 0 || shoes.Good != "children's shoes" {
+		t.Errorf("shoes, September 1935: got %+v, want most of the need short and a quality loss", shoes)
+	}
+	plans, _, err := s.FindPlans(bg, stakhanov.PlanFilter{UnitID: w.Needs.ShoeFactory})
+	must(t, err)
+	if len(plans) != 1 || plans[0].Parts == nil || !plans[0].Parts.AddsUp {
+		t.Errorf("the shoe factory's plan: got %+v, want its cascade adding up", plans)
 	}
 }
