@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stakhanov/stakhanov"
+	"github.com/stakhanov/stakhanov/demo"
 )
 
 func TestPlannerNorms(t *testing.T) {
@@ -37,4 +38,31 @@ func TestPlannerNorms(t *testing.T) {
 	}
 	r = c.get(r.location)
 	mustContain(t, r.body, `id="norm-saved"`, "Norm raised after the Stakhanovite movement", "8.5")
+}
+
+// TestPlannerShortages: the mine's planner sees September 1935's coal
+// over plan, with the chart's numbers as a table and as CSV (CRLF); a
+// unit outside the planner's scope is refused.
+func TestPlannerShortages(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	c.signIn("planner")
+	r := c.get("/planner")
+	mustContain(t, r.body, `id="shortages-link"`)
+	r = c.get("/planner/shortages?from=1935-09-01&to=1935-09-30")
+	if r.status != http.StatusOK {
+		t.Fatalf("shortages page: status %d\n%s", r.status, r.body)
+	}
+	mustContain(t, r.body, "Needs and output: Tsentralnaya-Irmino mine", "<h2>coal</h2>", `id="shortage-chart-1"`,
+		fmt.Sprintf("<td class=\"num\">%d</td>", demo.MineCoalPlanSept1935), `id="shortages-csv"`)
+	r = c.get(fmt.Sprintf("/planner/shortages.csv?unit=%d&period=month&from=1935-09-01&to=1935-09-30", f.world.Mine))
+	lines := strings.Split(r.body, "\r\n")
+	if r.status != http.StatusOK || len(lines) != 3 || !strings.HasPrefix(lines[0], "good,measure,period,") ||
+		!strings.HasPrefix(lines[1], fmt.Sprintf("coal,t,1935-09,1935-09-01,1935-09-30,0,%d,", demo.MineCoalPlanSept1935)) {
+		t.Fatalf("shortages CSV: status %d, got %q", r.status, r.body)
+	}
+	r = c.get(fmt.Sprintf("/planner/shortages?unit=%d", f.world.Needs.LightIndustry))
+	if r.status != http.StatusForbidden {
+		t.Fatalf("another commissariat's shortages: status %d, want 403", r.status)
+	}
 }

@@ -137,6 +137,8 @@ func (s *Server) table() []route {
 		// Planner.
 		{"GET", "/planner", planner, s.handlePlanner},
 		{"GET", "/planner/norms/new", planner, s.handleNormForm},
+		{"GET", "/planner/shortages", planner, s.handleShortages},
+		{"GET", "/planner/shortages.csv", planner, s.handleShortagesCSV},
 		{"POST", "/planner/norms", planner, s.handleCreateNorm},
 		{"POST", "/planner/units/{id}/ranks", planner, s.handleSetUnitRanks},
 

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// The planner's page of needs against output: for a unit of my scope (my
+// own by default), each good's needs, plans, production and acceptance
+// by period, a chart of each, the numbers as a table, and a CSV link.
+
+type shortageGood struct {
+	Good    string
+	Measure string
+	Rows    []*stakhanov.Shortage
+	Chart   Chart
+}
+
+type shortagesData struct {
+	Unit    *stakhanov.Unit
+	Query   stakhanov.ShortageQuery
+	Periods []string
+	Goods   []shortageGood
+	CSV     string
+}
+
+func (s *Server) shortages(r *http.Request) (*shortagesData, error) {
+	ctx := r.Context()
+	u := stakhanov.UserFromContext(ctx)
+	q := r.URL.Query()
+	unitID := u.UnitID
+	if v := q.Get("unit"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, stakhanov.FieldErrorf("unit", "unit %s is not a unit id", stakhanov.ShortQuote(v))
+		}
+		unitID = id
+	}
+	if unitID == 0 {
+		return nil, stakhanov.FieldErrorf("unit", "choose a unit")
+	}
+	unit, err := s.store.FindUnitByID(ctx, unitID)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Covers(unit.Path) {
+		return nil, stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s is outside your units", unit.Name)
+	}
+	sq := stakhanov.ShortageQuery{UnitID: unit.ID, Period: q.Get("period")}
+	for _, f := range []struct {
+		name string
+		to   *stakhanov.Date
+	}{{"from", &sq.From}, {"to", &sq.To}} {
+		if v := q.Get(f.name); v != "" {
+			d, err := stakhanov.ParseDate(v)
+			if err != nil {
+				return nil, stakhanov.FieldErrorf(f.name, "%v", err)
+			}
+			*f.to = d
+		}
+	}
+	if err := sq.Validate(s.today()); err != nil {
+		return nil, err
+	}
+	rows, err := s.store.Shortages(ctx, sq)
+	if err != nil {
+		return nil, err
+	}
+	d := &shortagesData{Unit: unit, Query: sq, Periods: []string{stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear}}
+	v := url.Values{"unit": {strconv.FormatInt(unit.ID, 10)}, "period": {sq.Period}, "from": {sq.From.String()}, "to": {sq.To.String()}}
+	d.CSV = "/planner/shortages.csv?" + v.Encode()
+	for _, row := range rows {
+		if n := len(d.Goods); n == 0 || d.Goods[n-1].Good != row.Good {
+			d.Goods = append(d.Goods, shortageGood{Good: row.Good, Measure: row.Measure})
+		}
+		g := &d.Goods[len(d.Goods)-1]
+		g.Rows = append(g.Rows, row)
+	}
+	for i := range d.Goods {
+		g := &d.Goods[i]
+		labels := make([]string, len(g.Rows))
+		needed, planned, accepted := make([]float64, len(g.Rows)), make([]float64, len(g.Rows)), make([]float64, len(g.Rows))
+		for j, row := range g.Rows {
+			labels[j] = periodLabel(row)
+			needed[j], planned[j], accepted[j] = row.Needed, row.Planned, row.Accepted
+		}
+		title := fmt.Sprintf("%s, %s: needed, planned and accepted per %s", unit.Name, g.Good, sq.Period)
+		g.Chart = Chart{
+			SVG: LineChart(fmt.Sprintf("shortage-chart-%d", i+1), title, g.Measure, labels, []Series{
+				{Name: "accepted", Values: accepted, Class: "actual"},
+				{Name: "needed", Values: needed, Class: "norm"},
+				{Name: "planned", Values: planned, Class: "norm"},
+			}),
+			Caption: fmt.Sprintf("%s (%s) accepted per %s in %s's units, against what they need and what is planned.", g.Good, g.Measure, sq.Period, unit.Name),
+		}
+	}
+	return d, nil
+}
+
+// periodLabel names a row's period: 1935-09, 1935-Q3, 1935.
+func periodLabel(r *stakhanov.Shortage) string {
+	switch r.Period {
+	case stakhanov.PlanQuarter:
+		return fmt.Sprintf("%d-Q%d", r.From.Year(), (int(r.From.Month())+2)/3)
+	case stakhanov.PlanYear:
+		return strconv.Itoa(r.From.Year())
+	}
+	return r.From.String()[:7]
+}
+
+func (s *Server) handleShortages(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.shortages(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "planner_shortages", "Needs and output", d)
+	return nil
+}
+
+// handleShortagesCSV gives the page's numbers, RFC 4180 (CRLF).
+func (s *Server) handleShortagesCSV(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.shortages(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="shortages.csv"`)
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	cw.Write([]string{"good", "measure", "period", "from", "to", "needed", "planned", "produced", "accepted", "shortage", "surplus", "quality_loss"})
+	for _, g := range d.Goods {
+		for _, row := range g.Rows {
+			cw.Write([]string{row.Good, row.Measure, periodLabel(row), row.From.String(), row.To.String(), formatNum(row.Needed), formatNum(row.Planned),
+				formatNum(row.Produced), formatNum(row.Accepted), formatNum(row.Shortage), formatNum(row.Surplus), formatNum(row.QualityLoss)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
