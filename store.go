@@ -49,6 +49,9 @@ type Store interface {
 	// Shortages sets a unit's tree's needs against its plans and its
 	// output, by good and period.
 	Shortages(ctx context.Context, q ShortageQuery) ([]*Shortage, error)
+	// Storming judges, per enterprise under a unit, good and month, the
+	// share of accepted output in the month's last third.
+	Storming(ctx context.Context, q StormQuery) ([]*StormingMonth, error)
 
 	// CreateReports writes a batch of reports atomically: all or none. A
 	// shift has at most one current report: a second is a conflict naming

@@ -215,3 +215,19 @@ func (s *Server) handleShortages(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": rows})
 }
+
+// handleStorming judges the months of the enterprises under a unit: the
+// share of their accepted output in each month's last third.
+func (s *Server) handleStorming(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	sq := stakhanov.StormQuery{UnitID: q.id("unit"), GoodID: q.id("good")}
+	sq.From, sq.To = q.dates("from", "to")
+	if err := q.check(); err != nil {
+		return err
+	}
+	months, err := s.store.Storming(r.Context(), sq)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": months})
+}

@@ -83,3 +83,26 @@ func TestShortages(t *testing.T) {
 		e.do("GET", fmt.Sprintf("/api/v1/shortages?unit=%d&period=week", w.mine.ID), e.admin, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "period")
 	})
 }
+
+// TestStorming: a month whose output comes in its last third is found
+// over HTTP; the unit is required.
+func TestStorming(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		var rs []any
+		for d := 1; d <= 30; d++ {
+			tonnes := 1.0
+			if d > 20 {
+				tonnes = 9
+			}
+			rs = append(rs, report(w, w.miner, fmt.Sprintf("1935-09-%02d", d), 1, tonnes, fmt.Sprint("st", d)))
+		}
+		e.call("POST", "/api/v1/reports", map[string]any{"reports": rs}, http.StatusCreated, nil)
+		var got struct{ Items []stakhanov.StormingMonth }
+		e.call("GET", fmt.Sprintf("/api/v1/storming?unit=%d&from=1935-09-01&to=1935-09-30", w.ministry.ID), nil, http.StatusOK, &got)
+		if len(got.Items) != 1 || !got.Items[0].Storming || got.Items[0].Accepted != 110 || got.Items[0].Enterprise != "Tsentralnaya-Irmino mine" {
+			t.Fatalf("storming: got %+v", got.Items)
+		}
+		e.do("GET", "/api/v1/storming", e.admin, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "unit")
+	})
+}

@@ -108,6 +108,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v1/plans", needsToken, s.handleCreatePlan},
 		{"GET", "/api/v1/plans/versions", needsToken, s.handlePlanVersions},
 		{"GET", "/api/v1/shortages", needsToken, s.handleShortages},
+		{"GET", "/api/v1/storming", needsToken, s.handleStorming},
 
 		{"GET", "/api/v1/reports", needsToken, s.handleReports},
 		{"POST", "/api/v1/reports", needsToken, s.handleCreateReports},

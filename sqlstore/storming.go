@@ -1,0 +1,126 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"slices"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// Storming reads the tree month rows of the enterprises under a unit, the
+// twelve months before the query's too (the enterprises' own history),
+// sums their shift states by day, and judges every month (JudgeStorms)
+// beside the enterprise's plan for it.
+func (db *DB) Storming(ctx context.Context, sq stakhanov.StormQuery) ([]*stakhanov.StormingMonth, error) {
+	if err := sq.Validate(db.today()); err != nil {
+		return nil, err
+	}
+	q := db.reader()
+	unit, err := findUnit(ctx, q, sq.UnitID)
+	if err != nil {
+		return nil, stakhanov.FieldErrorf("unit", "unit %d not found", sq.UnitID)
+	}
+	names := map[int64]string{}
+	var enterprises []int64
+	err = eachRow(ctx, q, `SELECT id, name FROM units WHERE kind = ? AND path LIKE ? ORDER BY id`, []any{stakhanov.UnitEnterprise, unit.Path + "%"},
+		func(rows *sql.Rows) error {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return err
+			}
+			enterprises = append(enterprises, id)
+			names[id] = name
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	from := stakhanov.NewDate(sq.From.Year(), sq.From.Month()-12, 1)
+	type key struct {
+		enterprise, good int64
+		month            stakhanov.Date
+	}
+	months := map[key]*stakhanov.StormingMonth{}
+	var all []*stakhanov.StormingMonth
+	goods := map[int64]string{}
+	for len(enterprises) > 0 {
+		chunk := enterprises[:min(prefetchRows, len(enterprises))]
+		enterprises = enterprises[len(chunk):]
+		w := &where{}
+		w.add("subject_kind = 'unit' AND scope = 'tree' AND subject_id IN ("+marks(len(chunk))+")", int64sToArgs(chunk)...)
+		monthRange(w, from, sq.To)
+		if sq.GoodID != 0 {
+			w.add("good_id = ?", sq.GoodID)
+		}
+		err := queryMonths(ctx, q, "SELECT "+monthColumns+" FROM fulfilment_months"+w.String(), w.args, func(mk monthKey, m *monthRow) (bool, error) {
+			k := key{mk.subject.ID, mk.good, mk.month}
+			sm := months[k]
+			if sm == nil {
+				sm = &stakhanov.StormingMonth{EnterpriseID: mk.subject.ID, Enterprise: names[mk.subject.ID], GoodID: mk.good, Month: mk.month}
+				months[k] = sm
+				all = append(all, sm)
+				goods[mk.good] = ""
+			}
+			for _, s := range m.states {
+				if n := len(sm.Days); n > 0 && sm.Days[n-1].Date == s.Date {
+					sm.Days[n-1].Accepted += s.Accepted
+				} else {
+					sm.Days = append(sm.Days, stakhanov.StormDay{Date: s.Date, Accepted: s.Accepted})
+				}
+			}
+			return true, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for g := range goods {
+		var name string
+		if err := q.queryRow(ctx, `SELECT name FROM goods WHERE id = ?`, g).Scan(&name); err != nil {
+			return nil, notFound("good", g, err)
+		}
+		goods[g] = name
+	}
+	// The plans in force of the enterprises, for the months asked.
+	var out []*stakhanov.StormingMonth
+	for _, m := range all {
+		m.Good = goods[m.GoodID]
+		if !m.Month.Before(sq.From) {
+			out = append(out, m)
+		}
+	}
+	for _, m := range out {
+		end := stakhanov.NewDate(m.Month.Year(), m.Month.Month()+1, 0)
+		var planned float64
+		var found bool
+		err := eachRow(ctx, q, "SELECT "+planColumns+` FROM plans WHERE unit_id = ? AND good_id = ? AND start >= ? AND start <= ? AND `+inForce,
+			[]any{m.EnterpriseID, m.GoodID, stakhanov.NewDate(m.Month.Year(), m.Month.Month()-11, 1), m.Month}, func(rows *sql.Rows) error {
+				p, err := scanPlan(rows)
+				if err != nil {
+					return err
+				}
+				if !p.End().Before(m.Month) {
+					planned += p.PlannedIn(m.Month, end)
+					found = true
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			m.Planned = &planned
+		}
+	}
+	stakhanov.JudgeStorms(all)
+	slices.SortFunc(out, func(a, b *stakhanov.StormingMonth) int {
+		return cmp.Or(cmp.Compare(a.Enterprise, b.Enterprise), cmp.Compare(a.EnterpriseID, b.EnterpriseID), cmp.Compare(a.Good, b.Good), a.Month.Compare(b.Month))
+	})
+	if out == nil {
+		out = []*stakhanov.StormingMonth{}
+	}
+	return out, nil
+}
