@@ -301,6 +301,16 @@ func testShortages(t *testing.T, s stakhanov.Store, w *demo.World) {
 	if shoes.Needed != demo.ShoesNeedSept1935 || shoes.Planned != demo.ShoesPlanSept1935 || shoes.Shortage < shoes.Needed/2 || shoes.QualityLoss <= 0 || shoes.Good != "children's shoes" {
 		t.Errorf("shoes, September 1935: got %+v, want most of the need short and a quality loss", shoes)
 	}
+	storms, err := s.Storming(bg, stakhanov.StormQuery{UnitID: w.Needs.LightIndustry, From: sept, To: sept})
+	must(t, err)
+	if len(storms) != 1 || !storms[0].Storming || storms[0].Share < 0.5 || storms[0].Planned == nil {
+		t.Errorf("the shoe factory's September: got %+v, want it storming beside its plan", storms)
+	}
+	calm, err := s.Storming(bg, stakhanov.StormQuery{UnitID: w.Mine, From: stakhanov.NewDate(1935, 7, 1), To: stakhanov.NewDate(1935, 7, 31)})
+	must(t, err)
+	if len(calm) != 1 || calm[0].Storming {
+		t.Errorf("the mine's July: got %+v, want one month, not storming", calm)
+	}
 	plans, _, err := s.FindPlans(bg, stakhanov.PlanFilter{UnitID: w.Needs.ShoeFactory})
 	must(t, err)
 	if len(plans) != 1 || plans[0].Parts == nil || !plans[0].Parts.AddsUp {

@@ -7,7 +7,8 @@ import (
 )
 
 // Needs and plans of September 1935 ([6]): the mine over its coal plan in
-// tonnes while the children's shoes people need are short. Stand-ins
+// tonnes while the children's shoes people need are short, and the shoe
+// factory storming at the month's end. Stand-ins
 // throughout: the sources give neither the plans nor the needs.
 const (
 	// MineCoalPlanSept1935 is the mine's September plan: five hewers, a 7 t
@@ -53,11 +54,17 @@ func (b *builder) needs1935(w *World, t *people1935) {
 	for _, p := range makers {
 		b.norm(planner, p, n.Shoes, ShoeNorm, sept1, "1935 norm for children's shoes: 40 pairs per shift")
 	}
-	// Around the norm; a tenth of the pairs fail inspection.
+	// The factory storms: well under the norm to the 20th, then a rush to
+	// make the plan (most of the month's pairs in its last third); a
+	// tenth of the pairs fail inspection.
 	var rs []*stakhanov.Report
 	for _, d := range days(sept1, sept30, workday1935) {
+		pace := b.between(0.55, 0.70)
+		if !d.Before(stakhanov.LastThird(sept1)) {
+			pace = b.between(1.65, 1.85)
+		}
 		for i, p := range makers {
-			produced := math.Round(ShoeNorm * b.between(0.95, 1.08))
+			produced := math.Round(ShoeNorm * pace * b.between(0.97, 1.03))
 			accepted := math.Round(produced * b.between(0.86, 0.94))
 			rs = append(rs, &stakhanov.Report{Subject: stakhanov.PersonSubject(p), GoodID: n.Shoes, Date: d, Shift: 1,
 				Minutes: 480, Produced: produced, Accepted: accepted, Key: key("shoes"+string(rune('a'+i)), d, 1)})
