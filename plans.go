@@ -1,6 +1,7 @@
 package stakhanov
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -105,7 +106,7 @@ func (p *Plan) Validate() error {
 		sum := 0.0
 		for i, v := range p.Phases {
 			if !finite(v) || v < 0 || v > MaxQuantity {
-				return FieldErrorf("phases", "the phase of month %d must be a number from 0 to %s", i+1, FormatQuantity(MaxQuantity))
+				return FieldErrorf(fmt.Sprintf("phases[%d]", i), "the phase of month %d must be a number from 0 to %s", i+1, FormatQuantity(MaxQuantity))
 			}
 			sum += v
 		}

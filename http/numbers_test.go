@@ -103,6 +103,8 @@ func TestExtremeNumbers(t *testing.T) {
 				"quantity", legit{"1e-320": 1e-320, "5e-324": 5e-324}, field("quantity")},
 			{"POST", "/api/v1/needs", fmt.Sprintf(`{"unit_id":%%s,"good_id":%d,"from":"DATE","to":"DATE","quantity":5}`, w.parts.ID),
 				"unit_id", nil, nil},
+			{"POST", "/api/v1/plans", fmt.Sprintf(`{"unit_id":%d,"good_id":%d,"period":"month","start":"2000-01-01","quantity":%%s,"reason":"KEY"}`, w.mine.ID, w.parts.ID),
+				"quantity", legit{"1e-320": 1e-320, "5e-324": 5e-324}, field("quantity")},
 			{"PUT", plaus, `{"max_per_shift":%s}`, "max_per_shift", null(1e6), field("max_per_shift")},
 			{"PUT", plaus, `{"multiple_of_norm":%s}`, "multiple_of_norm", with(zeroes, null(3)), field("multiple_of_norm")},
 			{"PUT", plaus, `{"peer_mads":%s}`, "peer_mads", with(zeroes, legit{"1e-320": 1e-320, "5e-324": 5e-324, "null": 6}), field("peer_mads")},
