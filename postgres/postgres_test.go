@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -22,4 +23,13 @@ func TestStoreContract(t *testing.T) {
 func TestStateImportsInParts(t *testing.T) {
 	pgtest.URL(t)
 	storetest.StateProperty(t, pgtest.Open(t, time.Now, sqlstore.WithImportStateEvery(2)))
+}
+
+// TestAnalyze: the statistics and the vacuum an import ends with run (an
+// import goes on without them if they fail, so only this test sees it).
+func TestAnalyze(t *testing.T) {
+	pgtest.URL(t)
+	if err := pgtest.Open(t, time.Now).Analyze(context.Background()); err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
 }

@@ -134,3 +134,16 @@ func TestStateSeesAnotherWriter(t *testing.T) {
 		t.Errorf("the state differs from the reports after another writer's norm:\n%s", strings.Join(problems, "\n"))
 	}
 }
+
+// TestAnalyze: the statistics an import ends with are taken (an import
+// goes on without them if they fail, so only this test sees it).
+func TestAnalyze(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "a.db"), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Analyze(context.Background()); err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+}
