@@ -27,21 +27,27 @@ func (q *ShortageQuery) Validate(today Date) error {
 	if !ok {
 		return FieldErrorf("period", "period %s is not one of month, quarter, year", ShortQuote(q.Period))
 	}
-	if q.From.IsZero() {
-		q.From = NewDate(today.Year(), 1, 1)
+	return wholePeriods(&q.From, &q.To, months, today)
+}
+
+// wholePeriods fills in a window of dates (default: the year holding
+// today, from 1 January), widens it to whole periods of so many months
+// and bounds it to ten years.
+func wholePeriods(from, to *Date, months int, today Date) error {
+	if from.IsZero() {
+		*from = NewDate(today.Year(), 1, 1)
 	}
-	if q.To.IsZero() {
-		q.To = NewDate(q.From.Year(), 12, 31)
+	if to.IsZero() {
+		*to = NewDate(from.Year(), 12, 31)
 	}
-	if q.To.Before(q.From) {
+	if to.Before(*from) {
 		return FieldErrorf("to", "to is before from")
 	}
-	// Whole periods.
-	y, m, _ := q.From.Date()
-	q.From = NewDate(y, m-time.Month((int(m)-1)%months), 1)
-	y, m, _ = q.To.Date()
-	q.To = NewDate(y, m-time.Month((int(m)-1)%months)+time.Month(months), 0)
-	if n := (q.To.Year()-q.From.Year())*12 + int(q.To.Month()) - int(q.From.Month()) + 1; n > 120 {
+	y, m, _ := from.Date()
+	*from = NewDate(y, m-time.Month((int(m)-1)%months), 1)
+	y, m, _ = to.Date()
+	*to = NewDate(y, m-time.Month((int(m)-1)%months)+time.Month(months), 0)
+	if n := (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month()) + 1; n > 120 {
 		return FieldErrorf("to", "at most ten years at a time: %d months asked", n)
 	}
 	return nil

@@ -36,21 +36,7 @@ func (q *StormQuery) Validate(today Date) error {
 	if q.UnitID <= 0 {
 		return FieldErrorf("unit", "unit is required")
 	}
-	if q.From.IsZero() {
-		q.From = NewDate(today.Year(), 1, 1)
-	}
-	if q.To.IsZero() {
-		q.To = NewDate(q.From.Year(), 12, 31)
-	}
-	if q.To.Before(q.From) {
-		return FieldErrorf("to", "to is before from")
-	}
-	q.From = q.From.FirstOfMonth()
-	q.To = NewDate(q.To.Year(), q.To.Month()+1, 0)
-	if n := (q.To.Year()-q.From.Year())*12 + int(q.To.Month()) - int(q.From.Month()) + 1; n > 120 {
-		return FieldErrorf("to", "at most ten years at a time: %d months asked", n)
-	}
-	return nil
+	return wholePeriods(&q.From, &q.To, 1, today)
 }
 
 // LastThird is the first day of a month's last third: the 21st of a
