@@ -19,9 +19,9 @@ func (db *DB) Shortages(ctx context.Context, sq stakhanov.ShortageQuery) ([]*sta
 		return nil, err
 	}
 	q := db.reader()
-	unit, err := findUnit(ctx, q, sq.UnitID)
+	unit, err := queryUnit(ctx, q, sq.UnitID)
 	if err != nil {
-		return nil, stakhanov.FieldErrorf("unit", "unit %d not found", sq.UnitID)
+		return nil, err
 	}
 	goods := map[int64]bool{}
 	good := func(w *where, column string) {
@@ -148,4 +148,14 @@ func (db *DB) Shortages(ctx context.Context, sq stakhanov.ShortageQuery) ([]*sta
 		}
 	}
 	return out, nil
+}
+
+// queryUnit reads the unit a report query names: one not found is a bad
+// unit parameter, not a missing page.
+func queryUnit(ctx context.Context, q querier, id int64) (*stakhanov.Unit, error) {
+	unit, err := findUnit(ctx, q, id)
+	if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
+		return nil, stakhanov.FieldErrorf("unit", "unit %d not found", id)
+	}
+	return unit, err
 }

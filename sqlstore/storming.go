@@ -18,9 +18,9 @@ func (db *DB) Storming(ctx context.Context, sq stakhanov.StormQuery) ([]*stakhan
 		return nil, err
 	}
 	q := db.reader()
-	unit, err := findUnit(ctx, q, sq.UnitID)
+	unit, err := queryUnit(ctx, q, sq.UnitID)
 	if err != nil {
-		return nil, stakhanov.FieldErrorf("unit", "unit %d not found", sq.UnitID)
+		return nil, err
 	}
 	names := map[int64]string{}
 	var enterprises []int64
