@@ -84,32 +84,54 @@ func (db *DB) Storming(ctx context.Context, sq stakhanov.StormQuery) ([]*stakhan
 		}
 		goods[g] = name
 	}
-	// The plans in force of the enterprises, for the months asked.
 	var out []*stakhanov.StormingMonth
+	seen := map[int64]bool{}
+	var with []int64
 	for _, m := range all {
 		m.Good = goods[m.GoodID]
 		if !m.Month.Before(sq.From) {
 			out = append(out, m)
+			if !seen[m.EnterpriseID] {
+				seen[m.EnterpriseID] = true
+				with = append(with, m.EnterpriseID)
+			}
+		}
+	}
+	// The plans in force of the enterprises with months asked, read once
+	// (a query a month was thousands for a ministry's year), each month
+	// taking its part of those that span it.
+	byEnterprise := map[[2]int64][]*stakhanov.Plan{}
+	for len(with) > 0 {
+		chunk := with[:min(prefetchRows, len(with))]
+		with = with[len(chunk):]
+		w := &where{}
+		w.add(inForce)
+		w.add("unit_id IN ("+marks(len(chunk))+")", int64sToArgs(chunk)...)
+		w.add("start >= ? AND start <= ?", stakhanov.NewDate(sq.From.Year(), sq.From.Month()-11, 1), sq.To)
+		if sq.GoodID != 0 {
+			w.add("good_id = ?", sq.GoodID)
+		}
+		err := eachRow(ctx, q, "SELECT "+planColumns+" FROM plans"+w.String(), w.args, func(rows *sql.Rows) error {
+			p, err := scanPlan(rows)
+			if err == nil {
+				k := [2]int64{p.UnitID, p.GoodID}
+				byEnterprise[k] = append(byEnterprise[k], p)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	for _, m := range out {
 		end := stakhanov.NewDate(m.Month.Year(), m.Month.Month()+1, 0)
 		var planned float64
 		var found bool
-		err := eachRow(ctx, q, "SELECT "+planColumns+` FROM plans WHERE unit_id = ? AND good_id = ? AND start >= ? AND start <= ? AND `+inForce,
-			[]any{m.EnterpriseID, m.GoodID, stakhanov.NewDate(m.Month.Year(), m.Month.Month()-11, 1), m.Month}, func(rows *sql.Rows) error {
-				p, err := scanPlan(rows)
-				if err != nil {
-					return err
-				}
-				if !p.End().Before(m.Month) {
-					planned += p.PlannedIn(m.Month, end)
-					found = true
-				}
-				return nil
-			})
-		if err != nil {
-			return nil, err
+		for _, p := range byEnterprise[[2]int64{m.EnterpriseID, m.GoodID}] {
+			if !p.End().Before(m.Month) && !p.Start.After(m.Month) {
+				planned += p.PlannedIn(m.Month, end)
+				found = true
+			}
 		}
 		if found {
 			m.Planned = &planned
