@@ -298,6 +298,10 @@ type Report struct {
 	Flags        []Flag        `json:"flags,omitempty"`
 	Review       string        `json:"review,omitempty"`
 	Verification *Verification `json:"verification,omitempty"`
+	// Late marks a report written after its month was closed (see
+	// PeriodClose): a late correction. The writer sets it to say it knows;
+	// the store keeps it only where the month was closed.
+	Late bool `json:"late,omitempty"`
 }
 
 // MaxShift is the highest shift number of a day.

@@ -97,6 +97,10 @@ type FulfilmentRow struct {
 	// Held is the part of Accepted from flagged reports awaiting
 	// verification: counted here, left out of candidacy until verified.
 	Held float64 `json:"held,omitempty"`
+	// Late counts the credits from late reports (written after their
+	// month was closed) in the figures: a row with any is shown as
+	// including late corrections.
+	Late int `json:"late,omitempty"`
 }
 
 // Fulfilment is a subject's fulfilment over a period.
@@ -187,6 +191,7 @@ func FulfilmentRows(subject Subject, period string, credits []Credit, norms *Nor
 	}
 	type shiftTotal struct {
 		produced, accepted, held float64
+		late                     int
 		members                  map[Subject]bool
 	}
 	shifts := map[shiftKey]*shiftTotal{}
@@ -203,6 +208,9 @@ func FulfilmentRows(subject Subject, period string, credits []Credit, norms *Nor
 		t.accepted += c.Accepted * c.Share
 		if c.Held {
 			t.held += c.Accepted * c.Share
+		}
+		if c.Late {
+			t.late++
 		}
 		t.members[c.Subject] = true
 	}
@@ -241,6 +249,7 @@ func FulfilmentRows(subject Subject, period string, credits []Credit, norms *Nor
 		row.Produced += t.produced
 		row.Accepted += t.accepted
 		row.Held += t.held
+		row.Late += t.late
 		norm, ok := shiftNorm(subject, k.good, k.date, t.members, norms)
 		if !ok {
 			row.ShiftsWithoutNorm++

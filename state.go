@@ -44,6 +44,9 @@ type ShiftState struct {
 	// Credits counts the credits (a report, or a share of one as helper)
 	// that make the state; HeldCredits those held.
 	Credits, HeldCredits int
+	// LateCredits counts the credits from late reports (written after
+	// their month was closed); LateHeldCredits those of them held.
+	LateCredits, LateHeldCredits int
 	// OwnNorm is the subject's own norm in force on the date, if any.
 	OwnNorm *float64
 	// MemberNorm (tree states) sums the own norms of the subjects under
@@ -81,6 +84,14 @@ func (s *ShiftState) view(verified bool) (credits int, produced, accepted, held 
 	return s.Credits, s.Produced, s.Accepted, s.HeldAccepted
 }
 
+// late counts the late credits in a view.
+func (s *ShiftState) late(verified bool) int {
+	if verified {
+		return s.LateCredits - s.LateHeldCredits
+	}
+	return s.LateCredits
+}
+
 // Row returns the shift as a fulfilment row; ok is false when the shift
 // has no credit in the view (verified: none that is not held).
 func (s *ShiftState) Row(verified bool) (row FulfilmentRow, ok bool) {
@@ -90,7 +101,7 @@ func (s *ShiftState) Row(verified bool) (row FulfilmentRow, ok bool) {
 	}
 	label, from, to, _ := PeriodOf(PeriodShift, s.Date, s.Shift)
 	row = FulfilmentRow{Period: label, From: from, To: to, GoodID: s.GoodID, Shifts: 1,
-		Produced: clean(produced), Accepted: clean(accepted), Held: clean(held)}
+		Produced: clean(produced), Accepted: clean(accepted), Held: clean(held), Late: s.late(verified)}
 	if norm, ok := s.Norm(verified); ok {
 		row.Norm = norm
 		if norm > 0 {
@@ -117,6 +128,7 @@ func clean(v float64) float64 {
 type StateDelta struct {
 	Produced, Accepted, HeldProduced, HeldAccepted float64
 	Credits, HeldCredits                           int
+	LateCredits, LateHeldCredits                   int
 	MemberNorm                                     float64
 	MemberNormed                                   int
 	VMemberNorm                                    float64
@@ -130,7 +142,7 @@ func Contribution(s *ShiftState) StateDelta {
 		return StateDelta{}
 	}
 	d := StateDelta{Produced: s.Produced, Accepted: s.Accepted, HeldProduced: s.HeldProduced, HeldAccepted: s.HeldAccepted,
-		Credits: s.Credits, HeldCredits: s.HeldCredits}
+		Credits: s.Credits, HeldCredits: s.HeldCredits, LateCredits: s.LateCredits, LateHeldCredits: s.LateHeldCredits}
 	if s.OwnNorm != nil {
 		d.MemberNorm, d.MemberNormed = *s.OwnNorm, 1
 		if s.Credits > s.HeldCredits {
@@ -143,7 +155,7 @@ func Contribution(s *ShiftState) StateDelta {
 // Minus returns d - o.
 func (d StateDelta) Minus(o StateDelta) StateDelta {
 	return StateDelta{d.Produced - o.Produced, d.Accepted - o.Accepted, d.HeldProduced - o.HeldProduced, d.HeldAccepted - o.HeldAccepted,
-		d.Credits - o.Credits, d.HeldCredits - o.HeldCredits, d.MemberNorm - o.MemberNorm, d.MemberNormed - o.MemberNormed,
+		d.Credits - o.Credits, d.HeldCredits - o.HeldCredits, d.LateCredits - o.LateCredits, d.LateHeldCredits - o.LateHeldCredits, d.MemberNorm - o.MemberNorm, d.MemberNormed - o.MemberNormed,
 		d.VMemberNorm - o.VMemberNorm, d.VMemberNormed - o.VMemberNormed}
 }
 
@@ -162,6 +174,8 @@ func (s *ShiftState) Add(d StateDelta) {
 	s.HeldAccepted += d.HeldAccepted
 	s.Credits += d.Credits
 	s.HeldCredits += d.HeldCredits
+	s.LateCredits += d.LateCredits
+	s.LateHeldCredits += d.LateHeldCredits
 	s.MemberNorm += d.MemberNorm
 	s.MemberNormed += d.MemberNormed
 	s.VMemberNorm += d.VMemberNorm
@@ -176,6 +190,8 @@ type PeriodTotals struct {
 	Norm                      float64
 	// NormedAccepted is the accepted output on shifts with a norm.
 	NormedAccepted float64
+	// Late counts the credits from late reports.
+	Late int
 }
 
 // Totals returns what a shift state adds to its periods' totals in the
@@ -195,7 +211,7 @@ func (s *ShiftState) Totals(verified bool) PeriodTotals {
 	if credits <= 0 {
 		return PeriodTotals{}
 	}
-	t := PeriodTotals{Shifts: 1, Produced: clean(produced), Accepted: clean(accepted), Held: clean(held)}
+	t := PeriodTotals{Shifts: 1, Produced: clean(produced), Accepted: clean(accepted), Held: clean(held), Late: s.late(verified)}
 	if norm, ok := s.Norm(verified); ok {
 		t.Norm, t.NormedAccepted = norm, t.Accepted
 	} else {
@@ -207,7 +223,7 @@ func (s *ShiftState) Totals(verified bool) PeriodTotals {
 // Minus returns t - o.
 func (t PeriodTotals) Minus(o PeriodTotals) PeriodTotals {
 	return PeriodTotals{t.Shifts - o.Shifts, t.ShiftsWithoutNorm - o.ShiftsWithoutNorm, t.Produced - o.Produced,
-		t.Accepted - o.Accepted, t.Held - o.Held, t.Norm - o.Norm, t.NormedAccepted - o.NormedAccepted}
+		t.Accepted - o.Accepted, t.Held - o.Held, t.Norm - o.Norm, t.NormedAccepted - o.NormedAccepted, t.Late - o.Late}
 }
 
 func (t PeriodTotals) IsZero() bool { return t == PeriodTotals{} }
@@ -219,7 +235,7 @@ func (t PeriodTotals) Plus(o PeriodTotals) PeriodTotals { return t.Minus(PeriodT
 func (t PeriodTotals) Row(period string, d Date, good int64) FulfilmentRow {
 	label, from, to, _ := PeriodOf(period, d, 1)
 	row := FulfilmentRow{Period: label, From: from, To: to, GoodID: good, Shifts: t.Shifts, ShiftsWithoutNorm: t.ShiftsWithoutNorm,
-		Produced: clean(t.Produced), Accepted: clean(t.Accepted), Held: clean(t.Held), Norm: clean(t.Norm)}
+		Produced: clean(t.Produced), Accepted: clean(t.Accepted), Held: clean(t.Held), Norm: clean(t.Norm), Late: t.Late}
 	if row.Norm > 0 {
 		p := clean(t.NormedAccepted) / row.Norm * 100
 		row.Percent = &p
@@ -321,6 +337,8 @@ type LeaderboardEntry struct {
 	Norm     float64 `json:"norm"`
 	// Percent is accepted output on normed shifts over Norm.
 	Percent float64 `json:"percent"`
+	// Late counts the credits from late reports in the figures.
+	Late int `json:"late,omitempty"`
 }
 
 // RankLeaderboard orders entries best first (by person id among equals)
@@ -415,6 +433,9 @@ func (r FulfilmentRow) MarshalJSON() ([]byte, error) {
 	}
 	if r.Held != 0 {
 		b = appendFloat(append(b, `,"held":`...), r.Held)
+	}
+	if r.Late != 0 {
+		b = strconv.AppendInt(append(b, `,"late":`...), int64(r.Late), 10)
 	}
 	return append(b, '}'), nil
 }

@@ -17,6 +17,7 @@ type Store interface {
 	AccountStore
 	UnitSettingsStore
 	StateStore
+	PeriodCloseStore
 
 	CreateUnit(ctx context.Context, u *Unit) error
 	FindUnitByID(ctx context.Context, id int64) (*Unit, error)
@@ -219,6 +220,8 @@ type Credit struct {
 	// Held is true when the report is flagged and not yet verified: it
 	// does not count toward candidacy.
 	Held bool
+	// Late is true when the report was written after its month was closed.
+	Late bool
 }
 
 type ctxKey int

@@ -149,6 +149,9 @@ func (db *DB) importReportsBatched(ctx context.Context, chk *reportChecker, rows
 	defer tx.Rollback()
 	b := &reportBatch{ctx: ctx, q: querier{q: tx, d: db.dialect}, tx: tx, bad: &lineErrors{}, judge: &importJudge{},
 		reporter: nullID(chk.who.ID), now: db.now().UTC(), stmts: map[int]*sql.Stmt{}}
+	if err := chk.loadCloses(ctx, db, b.q); err != nil {
+		return res, err
+	}
 	if !db.stateOff {
 		b.judge.credits = newImportCredits()
 	}

@@ -94,6 +94,9 @@ func (db *DB) importReportsCopy(ctx context.Context, cp Copier, chk *reportCheck
 	if err := conn.QueryRowContext(ctx, `SELECT pg_get_serial_sequence('reports', 'id')`).Scan(&seq); err != nil {
 		return res, err
 	}
+	if err := chk.loadCloses(ctx, db, q); err != nil {
+		return res, err
+	}
 	if _, err := conn.ExecContext(ctx, `CREATE TEMPORARY TABLE import_reports (
 		line          BIGINT NOT NULL,
 		id            BIGINT NOT NULL DEFAULT nextval('`+strings.ReplaceAll(seq, "'", "''")+`'::regclass),

@@ -215,6 +215,20 @@ type reportChecker struct {
 	loc *time.Location
 	// keys are the lines of the keys given so far (most files give none).
 	keys map[string]int
+	// closes are the months closed (loadCloses), read in the import's
+	// transaction before the first line is checked.
+	closes closedMonths
+}
+
+// loadCloses reads the closes a file's lines are checked against, in the
+// import's transaction, under the closes' lock.
+func (c *reportChecker) loadCloses(ctx context.Context, db *DB, q querier) error {
+	if err := db.lockCloses(ctx, q, false); err != nil {
+		return err
+	}
+	var err error
+	c.closes, err = loadCloses(ctx, q)
+	return err
 }
 
 // check validates the report of a line and returns its unit; an
@@ -229,6 +243,13 @@ func (c *reportChecker) check(line int, r *stakhanov.Report) (int64, error) {
 	unit, err := c.dir.subject(c.who, r.Subject, "subject")
 	if err != nil {
 		return 0, err
+	}
+	if cl := c.closes.of(c.dir.unitPath[unit], r.Date); cl != nil {
+		// A late correction is one report, sent on its own with its
+		// reason; a file is the month's ordinary work.
+		return 0, &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "date", Message: fmt.Sprintf(
+			"%s is closed for %s (closed %s): a late correction is sent on its own (the report form, or POST /api/v1/reports with late set), not in a file",
+			stakhanov.MonthName(cl.Month), cl.Unit, cl.ClosedAt.Format("2006-01-02"))}
 	}
 	if r.Key != "" {
 		if l, ok := c.keys[r.Key]; ok {

@@ -14,7 +14,7 @@ import (
 
 const reportColumns = `r.id, r.subject_kind, r.subject_id, r.good_id, r.date, r.shift, r.minutes, r.produced, r.accepted,
 	r.subject_share, r.note, COALESCE(r.idem_key, ''), COALESCE(r.corrects_id, 0), COALESCE(r.reporter_id, 0), r.created_at,
-	COALESCE(r.superseded_by, 0), ` + correctedBy
+	COALESCE(r.superseded_by, 0), ` + correctedBy + `, r.late`
 
 // correctedBy is a report's correction: the report that superseded it,
 // when that one names it as the report it corrects.
@@ -23,8 +23,10 @@ const correctedBy = `CASE WHEN r.superseded_by IS NOT NULL
 
 func scanReport(rows interface{ Scan(...any) error }) (*stakhanov.Report, error) {
 	r := &stakhanov.Report{}
+	var late int
 	err := rows.Scan(&r.ID, &r.Subject.Kind, &r.Subject.ID, &r.GoodID, &r.Date, &r.Shift, &r.Minutes, &r.Produced, &r.Accepted,
-		&r.SubjectShare, &r.Note, &r.Key, &r.Corrects, &r.ReporterID, &r.CreatedAt, &r.SupersededBy, &r.CorrectedBy)
+		&r.SubjectShare, &r.Note, &r.Key, &r.Corrects, &r.ReporterID, &r.CreatedAt, &r.SupersededBy, &r.CorrectedBy, &late)
+	r.Late = late == 1
 	return r, err
 }
 
@@ -53,6 +55,9 @@ func (db *DB) CreateReports(ctx context.Context, rs []*stakhanov.Report) ([]bool
 	created := make([]bool, len(rs))
 	written := make([]reportWritten, len(rs))
 	err = db.groupTx(ctx, func(q querier) error {
+		if err := db.lockCloses(ctx, q, false); err != nil {
+			return err
+		}
 		for i, r := range rs {
 			ok, err := db.insertReport(ctx, q, who, r, &written[i])
 			if err != nil {
@@ -245,11 +250,16 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 			return false, err
 		}
 	}
+	late, err := checkLate(ctx, q, path, r, r.Date, "date")
+	if err != nil {
+		return false, err
+	}
 	if r.Corrects != 0 {
 		var subjectKind string
 		var subjectID, supersededBy, correction int64
-		err := q.queryRow(ctx, `SELECT subject_kind, subject_id, COALESCE(r.superseded_by, 0), `+correctedBy+`
-			FROM reports r WHERE r.id = ?`, r.Corrects).Scan(&subjectKind, &subjectID, &supersededBy, &correction)
+		var correctedDate stakhanov.Date
+		err := q.queryRow(ctx, `SELECT subject_kind, subject_id, r.date, COALESCE(r.superseded_by, 0), `+correctedBy+`
+			FROM reports r WHERE r.id = ?`, r.Corrects).Scan(&subjectKind, &subjectID, &correctedDate, &supersededBy, &correction)
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, stakhanov.FieldErrorf("corrects", "report %d not found", r.Corrects)
 		} else if err != nil {
@@ -265,7 +275,15 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 		if supersededBy != 0 {
 			return false, alreadySuperseded(r.Corrects, supersededBy, correction != 0)
 		}
+		// A correction takes figures out of the corrected report's month:
+		// late too if that one is closed.
+		if !late {
+			if late, err = checkLate(ctx, q, oldPath, r, correctedDate, "corrects"); err != nil {
+				return false, err
+			}
+		}
 	}
+	r.Late = late
 	if current != nil && current.ID != r.Corrects {
 		return false, shiftTaken(ctx, q, current)
 	}
@@ -288,9 +306,9 @@ func (db *DB) insertReport(ctx context.Context, q querier, who *stakhanov.User, 
 	}
 	r.ReporterID, r.CreatedAt = who.ID, db.now().UTC()
 	r.ID, err = q.insert(ctx, `INSERT INTO reports (subject_kind, subject_id, unit_id, enterprise_id, good_id, date, shift, minutes, produced, accepted,
-		subject_share, note, idem_key, corrects_id, reporter_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		subject_share, note, idem_key, corrects_id, reporter_id, created_at, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Subject.Kind, r.Subject.ID, unitID, enterprise, r.GoodID, r.Date, r.Shift, r.Minutes, r.Produced, r.Accepted,
-		r.SubjectShare, r.Note, nullString(r.Key), nullID(r.Corrects), nullID(who.ID), r.CreatedAt)
+		r.SubjectShare, r.Note, nullString(r.Key), nullID(r.Corrects), nullID(who.ID), r.CreatedAt, boolInt(late))
 	if db.dialect.IsUniqueViolation(err) {
 		// The name is read outside the transaction, which PostgreSQL
 		// has aborted.
@@ -527,10 +545,10 @@ func credits(ctx context.Context, q querier, f stakhanov.CreditFilter) ([]stakha
 	// Dates are read as text (see shiftStateColumns). CROSS JOIN keeps
 	// SQLite's planner to helpers first, by their
 	// person: the other way round reads every report.
-	query := `SELECT r.id, r.subject_kind, r.subject_id, r.good_id, CAST(r.date AS TEXT), r.shift, r.produced, r.accepted, r.subject_share, 0, ` + held + `
+	query := `SELECT r.id, r.subject_kind, r.subject_id, r.good_id, CAST(r.date AS TEXT), r.shift, r.produced, r.accepted, r.subject_share, 0, ` + held + `, r.late
 		FROM reports r` + own.String() + `
 		UNION ALL
-		SELECT r.id, 'person', h.person_id, r.good_id, CAST(r.date AS TEXT), r.shift, r.produced, r.accepted, h.share, 1, ` + held + `
+		SELECT r.id, 'person', h.person_id, r.good_id, CAST(r.date AS TEXT), r.shift, r.produced, r.accepted, h.share, 1, ` + held + `, r.late
 		FROM report_helpers h CROSS JOIN reports r` + helped.String() + ` AND r.id = h.report_id
 		ORDER BY 5, 6, 1`
 	rows, err := q.query(ctx, query, append(own.args, helped.args...)...)
@@ -541,11 +559,11 @@ func credits(ctx context.Context, q querier, f stakhanov.CreditFilter) ([]stakha
 	var out []stakhanov.Credit
 	for rows.Next() {
 		var c stakhanov.Credit
-		var helpedFlag, heldFlag int
-		if err := rows.Scan(&c.ReportID, &c.Subject.Kind, &c.Subject.ID, &c.GoodID, &c.Date, &c.Shift, &c.Produced, &c.Accepted, &c.Share, &helpedFlag, &heldFlag); err != nil {
+		var helpedFlag, heldFlag, lateFlag int
+		if err := rows.Scan(&c.ReportID, &c.Subject.Kind, &c.Subject.ID, &c.GoodID, &c.Date, &c.Shift, &c.Produced, &c.Accepted, &c.Share, &helpedFlag, &heldFlag, &lateFlag); err != nil {
 			return nil, err
 		}
-		c.Helped, c.Held = helpedFlag == 1, heldFlag == 1
+		c.Helped, c.Held, c.Late = helpedFlag == 1, heldFlag == 1, lateFlag == 1
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -567,7 +585,9 @@ func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool
 			// The person's unit, as the write read it in this transaction.
 			run.people[r.Subject.ID] = written[i].unit
 		}
-		if r.Corrects == 0 && len(r.Flags) == 0 {
+		// Added credits carry no flag or lateness: those reports (rare)
+		// are read back from their shift's credits.
+		if r.Corrects == 0 && len(r.Flags) == 0 && !r.Late {
 			run.addReport(r)
 		} else {
 			run.touchReport(r)

@@ -557,6 +557,12 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 			s.HeldAccepted += c.Accepted * c.Share
 			s.HeldCredits++
 		}
+		if c.Late {
+			s.LateCredits++
+			if c.Held {
+				s.LateHeldCredits++
+			}
+		}
 	}
 	if err := r.loadSubject(k.Subject, from); err != nil {
 		return err
@@ -927,7 +933,7 @@ func (r *stateRun) applyPeriods() error {
 		return cmp.Or(cmp.Compare(a.subject.Kind, b.subject.Kind), cmp.Compare(a.subject.ID, b.subject.ID), cmp.Compare(a.good, b.good),
 			cmp.Compare(a.period, b.period), a.start.Compare(b.start))
 	})
-	const width = 14
+	const width = 15
 	var args []any
 	var fewer []periodKey
 	flush := func() error {
@@ -935,13 +941,13 @@ func (r *stateRun) applyPeriods() error {
 			return nil
 		}
 		_, err := r.q.exec(r.ctx, `INSERT INTO fulfilment_periods (subject_kind, subject_id, good_id, period, start, enterprise_id, unit_id,
-			shifts, shifts_without_norm, produced, accepted, held, norm, normed_accepted) VALUES `+
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(args)/width), ", ")+`
+			shifts, shifts_without_norm, produced, accepted, held, norm, normed_accepted, late) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(args)/width), ", ")+`
 			ON CONFLICT (subject_kind, subject_id, good_id, period, start, enterprise_id) DO UPDATE SET
 			shifts = fulfilment_periods.shifts + excluded.shifts, shifts_without_norm = fulfilment_periods.shifts_without_norm + excluded.shifts_without_norm,
 			produced = fulfilment_periods.produced + excluded.produced, accepted = fulfilment_periods.accepted + excluded.accepted,
 			held = fulfilment_periods.held + excluded.held, norm = fulfilment_periods.norm + excluded.norm,
-			normed_accepted = fulfilment_periods.normed_accepted + excluded.normed_accepted`, args...)
+			normed_accepted = fulfilment_periods.normed_accepted + excluded.normed_accepted, late = fulfilment_periods.late + excluded.late`, args...)
 		args = args[:0]
 		return err
 	}
@@ -952,7 +958,7 @@ func (r *stateRun) applyPeriods() error {
 			return err
 		}
 		args = append(args, k.subject.Kind, k.subject.ID, k.good, k.period, k.start, info.enterprise, unitID,
-			t.Shifts, t.ShiftsWithoutNorm, t.Produced, t.Accepted, t.Held, t.Norm, t.NormedAccepted)
+			t.Shifts, t.ShiftsWithoutNorm, t.Produced, t.Accepted, t.Held, t.Norm, t.NormedAccepted, t.Late)
 		if len(args)/width == monthRowsPerStatement {
 			if err := flush(); err != nil {
 				return err

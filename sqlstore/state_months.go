@@ -108,6 +108,9 @@ const (
 	// sameOwnNorm: the own norm is the state before's (most months have
 	// one norm), not written again.
 	sameOwnNorm
+	// hasLate: credits from late reports; rare, and older rows never
+	// have them.
+	hasLate
 )
 
 func encodeMonth(states []*stakhanov.ShiftState) []byte {
@@ -130,6 +133,9 @@ func encodeMonth(states []*stakhanov.ShiftState) []byte {
 		if s.MemberNorm != 0 || s.MemberNormed != 0 || s.VMemberNorm != 0 || s.VMemberNormed != 0 {
 			flags |= hasMembers
 		}
+		if s.LateCredits != 0 || s.LateHeldCredits != 0 {
+			flags |= hasLate
+		}
 		b = append(b, byte(s.Date.Time().Day()))
 		b = binary.AppendUvarint(b, uint64(s.Shift))
 		b = append(b, flags)
@@ -149,6 +155,10 @@ func encodeMonth(states []*stakhanov.ShiftState) []byte {
 			b = binary.AppendVarint(b, int64(s.MemberNormed))
 			f64(s.VMemberNorm)
 			b = binary.AppendVarint(b, int64(s.VMemberNormed))
+		}
+		if flags&hasLate != 0 {
+			b = binary.AppendVarint(b, int64(s.LateCredits))
+			b = binary.AppendVarint(b, int64(s.LateHeldCredits))
 		}
 	}
 	return b
@@ -258,6 +268,9 @@ func decodeMonth(k monthKey, b []byte) ([]*stakhanov.ShiftState, error) {
 		}
 		if flags&hasMembers != 0 {
 			s.MemberNorm, s.MemberNormed, s.VMemberNorm, s.VMemberNormed = f64(), varint(), f64(), varint()
+		}
+		if flags&hasLate != 0 {
+			s.LateCredits, s.LateHeldCredits = varint(), varint()
 		}
 		if failed {
 			return nil, bad("truncated")

@@ -57,7 +57,7 @@ func stateFulfilmentRows(ctx context.Context, q querier, fq stakhanov.Fulfilment
 		if !fq.To.IsZero() {
 			w.add("start <= ?", fq.To)
 		}
-		rows, err := q.query(ctx, `SELECT good_id, start, shifts, shifts_without_norm, produced, accepted, held, norm, normed_accepted
+		rows, err := q.query(ctx, `SELECT good_id, start, shifts, shifts_without_norm, produced, accepted, held, norm, normed_accepted, late
 			FROM fulfilment_periods`+w.String()+` ORDER BY start, good_id`, w.args...)
 		if err != nil {
 			return nil, err
@@ -67,7 +67,7 @@ func stateFulfilmentRows(ctx context.Context, q querier, fq stakhanov.Fulfilment
 			var good int64
 			var start stakhanov.Date
 			var t stakhanov.PeriodTotals
-			if err := rows.Scan(&good, &start, &t.Shifts, &t.ShiftsWithoutNorm, &t.Produced, &t.Accepted, &t.Held, &t.Norm, &t.NormedAccepted); err != nil {
+			if err := rows.Scan(&good, &start, &t.Shifts, &t.ShiftsWithoutNorm, &t.Produced, &t.Accepted, &t.Held, &t.Norm, &t.NormedAccepted, &t.Late); err != nil {
 				return nil, err
 			}
 			out = append(out, t.Row(fq.Period, start, good))
@@ -176,7 +176,7 @@ func (db *DB) Leaderboard(ctx context.Context, lq stakhanov.LeaderboardQuery) (*
 		in := "unit_id IN (" + marks(len(chunk)) + ")"
 		args := int64sToArgs(chunk)
 		if period != "" {
-			rows, err := q.query(ctx, `SELECT subject_id, shifts, accepted, norm, normed_accepted FROM fulfilment_periods
+			rows, err := q.query(ctx, `SELECT subject_id, shifts, accepted, norm, normed_accepted, late FROM fulfilment_periods
 				WHERE subject_kind = 'person' AND `+in+` AND good_id = ? AND period = ? AND start = ? AND norm > 0`,
 				append(args, lq.GoodID, period, lq.From)...)
 			if err != nil {
@@ -186,7 +186,7 @@ func (db *DB) Leaderboard(ctx context.Context, lq stakhanov.LeaderboardQuery) (*
 				var e stakhanov.LeaderboardEntry
 				var id int64
 				var normed float64
-				if err := rows.Scan(&id, &e.Shifts, &e.Accepted, &e.Norm, &normed); err != nil {
+				if err := rows.Scan(&id, &e.Shifts, &e.Accepted, &e.Norm, &normed, &e.Late); err != nil {
 					rows.Close()
 					return nil, err
 				}
@@ -223,6 +223,7 @@ func (db *DB) Leaderboard(ctx context.Context, lq stakhanov.LeaderboardQuery) (*
 			}
 			t.e.Shifts++
 			t.e.Accepted += s.Accepted
+			t.e.Late += s.LateCredits
 			if s.OwnNorm != nil {
 				t.e.Norm += *s.OwnNorm
 				t.normed += s.Accepted

@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 		{"Plans", testPlans},
 		{"Shortages", testShortages},
 		{"Storming", testStorming},
+		{"PeriodClose", testPeriodClose},
 		{"Needs", testNeeds},
 		{"Reports", testReports},
 		{"ReportIdempotency", testReportIdempotency},
