@@ -144,10 +144,12 @@ type PlanStanding struct {
 	Plan
 	// Accepted counts accepted output only: what was produced and not
 	// accepted does not fulfil a plan.
-	Accepted float64        `json:"accepted"`
-	Percent  *float64       `json:"percent"`
-	ByMonth  []PlanMonthRow `json:"by_month"`
-	Parts    *PlanParts     `json:"parts,omitempty"`
+	Accepted float64  `json:"accepted"`
+	Percent  *float64 `json:"percent"`
+	// Late counts the late credits (PeriodClose) in Accepted.
+	Late    int            `json:"late,omitempty"`
+	ByMonth []PlanMonthRow `json:"by_month"`
+	Parts   *PlanParts     `json:"parts,omitempty"`
 }
 
 // PlanMonthRow is one month of a plan: its phase, if phased, and the
@@ -156,6 +158,8 @@ type PlanMonthRow struct {
 	Start    Date     `json:"start"`
 	Planned  *float64 `json:"planned"`
 	Accepted float64  `json:"accepted"`
+	// Late counts the late credits (PeriodClose) in Accepted.
+	Late int `json:"late,omitempty"`
 }
 
 // PlanParts is a plan's cascade: the plans in force of the units directly
@@ -174,13 +178,17 @@ type PlanParts struct {
 
 // Stand fills in a standing's figures from the accepted output of each
 // month of the plan (in order) and the quantities of its parts' plans.
-func (s *PlanStanding) Stand(accepted []float64, units int, parts []float64, unplanned []string) {
-	s.Accepted, s.ByMonth = 0, make([]PlanMonthRow, s.Months())
+func (s *PlanStanding) Stand(accepted []float64, late []int, units int, parts []float64, unplanned []string) {
+	s.Accepted, s.Late, s.ByMonth = 0, 0, make([]PlanMonthRow, s.Months())
 	for i := range s.ByMonth {
 		row := PlanMonthRow{Start: NewDate(s.Start.Year(), s.Start.Month()+time.Month(i), 1)}
 		if i < len(accepted) {
 			row.Accepted = accepted[i]
 		}
+		if i < len(late) {
+			row.Late = late[i]
+		}
+		s.Late += row.Late
 		if len(s.Phases) == len(s.ByMonth) {
 			v := s.Phases[i]
 			row.Planned = &v

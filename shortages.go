@@ -77,6 +77,8 @@ type Shortage struct {
 	Planned  float64 `json:"planned"`
 	Produced float64 `json:"produced"`
 	Accepted float64 `json:"accepted"`
+	// Late counts the late credits (PeriodClose) in Produced and Accepted.
+	Late int `json:"late,omitempty"`
 	// Shortage is what was needed and not accepted; Surplus what was
 	// accepted beyond the need; QualityLoss what was produced and not
 	// accepted.

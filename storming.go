@@ -50,6 +50,8 @@ func LastThird(month Date) Date {
 type StormDay struct {
 	Date     Date    `json:"date"`
 	Accepted float64 `json:"accepted"`
+	// Late counts the late credits (PeriodClose) in Accepted.
+	Late int `json:"late,omitempty"`
 }
 
 // StormingMonth is an enterprise's month of a good.
@@ -61,6 +63,8 @@ type StormingMonth struct {
 	Month        Date    `json:"month"`
 	LastThird    Date    `json:"last_third_from"`
 	Accepted     float64 `json:"accepted"`
+	// Late counts the late credits (PeriodClose) in Accepted.
+	Late int `json:"late,omitempty"`
 	// InLastThird is what was accepted from LastThird on; Share its part
 	// of Accepted.
 	InLastThird float64 `json:"in_last_third"`

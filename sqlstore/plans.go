@@ -171,11 +171,12 @@ func standPlan(ctx context.Context, q querier, p *stakhanov.Plan) (*stakhanov.Pl
 	if err != nil {
 		return nil, err
 	}
-	accepted := make([]float64, p.Months())
+	accepted, late := make([]float64, p.Months()), make([]int, p.Months())
 	for _, r := range rows {
 		i := (r.From.Year()-p.Start.Year())*12 + int(r.From.Month()) - int(p.Start.Month())
 		if i >= 0 && i < len(accepted) {
 			accepted[i] += r.Accepted
+			late[i] += r.Late
 		}
 	}
 	children, err := q.query(ctx, `SELECT u.name, l.quantity FROM units u
@@ -206,6 +207,6 @@ func standPlan(ctx context.Context, q querier, p *stakhanov.Plan) (*stakhanov.Pl
 		return nil, err
 	}
 	s := &stakhanov.PlanStanding{Plan: *p}
-	s.Stand(accepted, units, parts, unplanned)
+	s.Stand(accepted, late, units, parts, unplanned)
 	return s, nil
 }

@@ -86,19 +86,23 @@ func (db *DB) Shortages(ctx context.Context, sq stakhanov.ShortageQuery) ([]*sta
 		good  int64
 		month stakhanov.Date
 	}
-	output := map[monthGood][2]float64{}
+	type figures struct {
+		produced, accepted float64
+		late               int
+	}
+	output := map[monthGood]figures{}
 	w = &where{}
 	w.add("subject_kind = 'unit' AND subject_id = ? AND period = ?", unit.ID, stakhanov.PeriodMonth)
 	w.add("start >= ? AND start <= ?", sq.From, sq.To)
 	good(w, "good_id")
-	err = eachRow(ctx, q, `SELECT good_id, start, produced, accepted FROM fulfilment_periods`+w.String(), w.args, func(rows *sql.Rows) error {
+	err = eachRow(ctx, q, `SELECT good_id, start, produced, accepted, late FROM fulfilment_periods`+w.String(), w.args, func(rows *sql.Rows) error {
 		var k monthGood
-		var produced, accepted float64
-		if err := rows.Scan(&k.good, &k.month, &produced, &accepted); err != nil {
+		var f figures
+		if err := rows.Scan(&k.good, &k.month, &f.produced, &f.accepted, &f.late); err != nil {
 			return err
 		}
 		o := output[k]
-		output[k] = [2]float64{o[0] + produced, o[1] + accepted}
+		output[k] = figures{o.produced + f.produced, o.accepted + f.accepted, o.late + f.late}
 		goods[k.good] = true
 		return nil
 	})
@@ -140,8 +144,9 @@ func (db *DB) Shortages(ctx context.Context, sq stakhanov.ShortageQuery) ([]*sta
 			}
 			for m := p[0]; !m.After(p[1]); m = stakhanov.NewDate(m.Year(), m.Month()+time.Month(1), 1) {
 				o := output[monthGood{g, m}]
-				s.Produced += o[0]
-				s.Accepted += o[1]
+				s.Produced += o.produced
+				s.Accepted += o.accepted
+				s.Late += o.late
 			}
 			s.Figure()
 			out = append(out, s)

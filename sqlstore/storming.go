@@ -67,9 +67,11 @@ func (db *DB) Storming(ctx context.Context, sq stakhanov.StormQuery) ([]*stakhan
 			for _, s := range m.states {
 				if n := len(sm.Days); n > 0 && sm.Days[n-1].Date == s.Date {
 					sm.Days[n-1].Accepted += s.Accepted
+					sm.Days[n-1].Late += s.LateCredits
 				} else {
-					sm.Days = append(sm.Days, stakhanov.StormDay{Date: s.Date, Accepted: s.Accepted})
+					sm.Days = append(sm.Days, stakhanov.StormDay{Date: s.Date, Accepted: s.Accepted, Late: s.LateCredits})
 				}
+				sm.Late += s.LateCredits
 			}
 			return true, nil
 		})

@@ -132,6 +132,22 @@ func testPeriodClose(t *testing.T, s stakhanov.Store) {
 	if len(board.Entries) != 1 || board.Entries[0].Late != 2 {
 		t.Fatalf("the mine's leaderboard: got %+v, want the miner with 2 late", board.Entries)
 	}
+	must(t, s.CreatePlan(system, &stakhanov.Plan{UnitID: w.mine.ID, GoodID: w.coal.ID, Period: stakhanov.PlanMonth, Start: sept, Quantity: 40, Reason: "September"}))
+	plans, _, err := s.FindPlans(bg, stakhanov.PlanFilter{UnitID: w.mine.ID, GoodID: w.coal.ID})
+	must(t, err)
+	if len(plans) != 1 || plans[0].Late != 2 || plans[0].ByMonth[0].Late != 2 {
+		t.Fatalf("the mine's plan: got %+v, want its September with 2 late", plans)
+	}
+	short, err := s.Shortages(bg, stakhanov.ShortageQuery{UnitID: w.ministry.ID, GoodID: w.coal.ID, From: sept, To: date(t, "1935-09-30")})
+	must(t, err)
+	if len(short) != 1 || short[0].Late != 2 {
+		t.Fatalf("the ministry's coal: got %+v, want 2 late", short)
+	}
+	storms, err := s.Storming(bg, stakhanov.StormQuery{UnitID: w.mine.ID, GoodID: w.coal.ID, From: sept, To: date(t, "1935-09-30")})
+	must(t, err)
+	if len(storms) != 1 || storms[0].Late != 2 {
+		t.Fatalf("the mine's September storming: got %+v, want 2 late", storms)
+	}
 	if after := finalOf(); after != final && (after.Shifts != final.Shifts || after.Accepted != final.Accepted || after.Late != 0) {
 		t.Fatalf("the final figures changed: got %+v, want %+v", after, final)
 	}
