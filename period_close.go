@@ -57,6 +57,41 @@ func (c *PeriodClose) Validate(today Date) error {
 	return nil
 }
 
+// ParseMonth reads a month written YYYY-MM, or YYYY-MM-DD by a day in
+// it (Validate then asks for its first day).
+func ParseMonth(s string) (Date, error) {
+	if len(s) == len("2006-01") {
+		t, err := time.Parse("2006-01", s)
+		if err != nil {
+			return Date{}, fmt.Errorf("%s is not a month of the form YYYY-MM", ShortQuote(s))
+		}
+		return DateOf(t), nil
+	}
+	d, err := ParseDate(s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%s is not a month of the form YYYY-MM", ShortQuote(s))
+	}
+	return d, nil
+}
+
+// CanReadResults decides who reads a close's final figures, which name
+// people: those who oversee the closed unit (admins, planners, auditors
+// and foremen whose scope covers it).
+func CanReadResults(u *User, unit *Unit) error {
+	if u == nil {
+		return Errorf(EUNAUTHORIZED, "sign in to read final figures")
+	}
+	switch u.Role {
+	case RoleAdmin, RolePlanner, RoleAuditor, RoleForeman:
+	default:
+		return Errorf(EFORBIDDEN, "a %s may not read the final figures of %s, which name its people", u.Role, unit.Name)
+	}
+	if !u.Covers(unit.Path) {
+		return Errorf(EFORBIDDEN, "%s is outside %s's units", unit.Name, u.Name)
+	}
+	return nil
+}
+
 // MonthName writes a month as a person reads it: "September 1935".
 func MonthName(d Date) string {
 	return fmt.Sprintf("%s %d", d.Month(), d.Year())

@@ -22,6 +22,9 @@ type reportInput struct {
 	Note      string             `json:"note"`
 	Key       string             `json:"key"`
 	Corrects  int64              `json:"corrects"`
+	// Late says the writer knows the report's month is closed: it is a
+	// late correction (see PeriodClose).
+	Late bool `json:"late"`
 }
 
 func (in *reportInput) report() (*stakhanov.Report, error) {
@@ -36,7 +39,7 @@ func (in *reportInput) report() (*stakhanov.Report, error) {
 	return &stakhanov.Report{
 		Subject: sub, GoodID: in.GoodID, Date: d, Shift: in.Shift, Minutes: in.Minutes,
 		Produced: in.Produced, Accepted: in.Accepted, Helpers: in.Helpers, Witnesses: in.Witnesses,
-		Note: in.Note, Key: in.Key, Corrects: in.Corrects,
+		Note: in.Note, Key: in.Key, Corrects: in.Corrects, Late: in.Late,
 	}, nil
 }
 

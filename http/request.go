@@ -414,6 +414,18 @@ func parseDate(field, v string) (stakhanov.Date, error) {
 	return d, nil
 }
 
+// parseMonth reads a month field: YYYY-MM, or its first day.
+func parseMonth(field, v string) (stakhanov.Date, error) {
+	if v == "" {
+		return stakhanov.Date{}, nil
+	}
+	m, err := stakhanov.ParseMonth(v)
+	if err != nil {
+		return stakhanov.Date{}, stakhanov.FieldErrorf(field, "%s: %v", field, err)
+	}
+	return m, nil
+}
+
 // parseSubject reads a subject field of a request body, "person:12".
 func parseSubject(field, v string) (stakhanov.Subject, error) {
 	if v == "" {

@@ -109,6 +109,10 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/plans/versions", needsToken, s.handlePlanVersions},
 		{"GET", "/api/v1/shortages", needsToken, s.handleShortages},
 		{"GET", "/api/v1/storming", needsToken, s.handleStorming},
+		{"GET", "/api/v1/closes", needsToken, s.handleCloses},
+		{"POST", "/api/v1/closes", needsToken, s.handleClosePeriod},
+		{"GET", "/api/v1/closes/{id}", needsToken, byID(s.store.FindPeriodCloseByID, same)},
+		{"GET", "/api/v1/closes/{id}/results", needsToken, s.handlePeriodResults},
 
 		{"GET", "/api/v1/reports", needsToken, s.handleReports},
 		{"POST", "/api/v1/reports", needsToken, s.handleCreateReports},

@@ -1,0 +1,65 @@
+package http_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// TestPeriodClose: a planner closes August for the mine over HTTP; a
+// report for August is then a conflict naming its date, and accepted when
+// sent as late with a note, marked late in the report and the month's
+// figures; the final figures are read by those who oversee the mine, not
+// by a worker.
+func TestPeriodClose(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		_, planner := e.user("planner", stakhanov.RolePlanner, w.mine.ID, 0)
+		e.call("POST", "/api/v1/reports", report(w, w.miner, "1935-08-30", 1, 12, "a1"), http.StatusCreated, nil)
+
+		body := map[string]any{"unit_id": w.mine.ID, "month": "1935-08", "reason": "August's accounts are done"}
+		var c stakhanov.PeriodClose
+		e.as(planner, "POST", "/api/v1/closes", body, http.StatusCreated, &c)
+		if c.Month.String() != "1935-08-01" || c.Results == 0 || c.Unit != w.mine.Name {
+			t.Fatalf("close: got %+v", c)
+		}
+		e.do("POST", "/api/v1/closes", planner, body).wantError(t, http.StatusConflict, stakhanov.ECONFLICT, "month")
+		e.do("POST", "/api/v1/closes", planner, map[string]any{"unit_id": w.mine.ID, "month": "August 1935", "reason": "x"}).
+			wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "month")
+
+		late := report(w, w.miner, "1935-08-31", 1, 11, "a2")
+		e.do("POST", "/api/v1/reports", e.admin, late).wantError(t, http.StatusConflict, stakhanov.ECONFLICT, "date")
+		late["late"], late["note"] = true, "the sheet was found in September"
+		var res struct{ Report stakhanov.Report }
+		e.call("POST", "/api/v1/reports", late, http.StatusCreated, &res)
+		if !res.Report.Late {
+			t.Fatalf("late report: got %+v, want it marked late", res.Report)
+		}
+		var f stakhanov.Fulfilment
+		e.call("GET", fmt.Sprintf("/api/v1/fulfilment?subject=%s&period=month&from=1935-08-01&to=1935-08-31", subject(w.miner)), nil, http.StatusOK, &f)
+		if len(f.Rows) != 1 || f.Rows[0].Late != 1 || f.Rows[0].Shifts != 2 {
+			t.Fatalf("August: got %+v, want 2 shifts, 1 late", f.Rows)
+		}
+
+		var closes list[stakhanov.PeriodClose]
+		e.call("GET", fmt.Sprintf("/api/v1/closes?unit=%d&month=1935-08", w.brigade.ID), nil, http.StatusOK, &closes)
+		if closes.Total != 1 || closes.Items[0].ID != c.ID {
+			t.Fatalf("closes: got %+v", closes)
+		}
+		var results list[stakhanov.PeriodResult]
+		e.as(planner, "GET", fmt.Sprintf("/api/v1/closes/%d/results", c.ID), nil, http.StatusOK, &results)
+		if results.Total != c.Results {
+			t.Fatalf("final figures: got %d, want %d", results.Total, c.Results)
+		}
+		for _, r := range results.Items {
+			if r.Subject == stakhanov.PersonSubject(w.miner.ID) && (r.Fulfilment.Shifts != 1 || r.Fulfilment.Late != 0) {
+				t.Fatalf("the miner's final August: got %+v, want the one shift before the close", r.Fulfilment)
+			}
+		}
+		_, worker := e.user("worker", stakhanov.RoleWorker, w.mine.ID, w.miner.ID)
+		e.do("GET", fmt.Sprintf("/api/v1/closes/%d/results", c.ID), worker, nil).wantError(t, http.StatusForbidden, stakhanov.EFORBIDDEN, "")
+		e.do("GET", "/api/v1/closes/999999/results", planner, nil).wantError(t, http.StatusNotFound, stakhanov.ENOTFOUND, "")
+	})
+}
