@@ -18,6 +18,7 @@ type Store interface {
 	UnitSettingsStore
 	StateStore
 	PeriodCloseStore
+	RatchetStore
 
 	CreateUnit(ctx context.Context, u *Unit) error
 	FindUnitByID(ctx context.Context, id int64) (*Unit, error)

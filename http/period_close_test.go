@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -61,5 +62,46 @@ func TestPeriodClose(t *testing.T) {
 		_, worker := e.user("worker", stakhanov.RoleWorker, w.mine.ID, w.miner.ID)
 		e.do("GET", fmt.Sprintf("/api/v1/closes/%d/results", c.ID), worker, nil).wantError(t, http.StatusForbidden, stakhanov.EFORBIDDEN, "")
 		e.do("GET", "/api/v1/closes/999999/results", planner, nil).wantError(t, http.StatusNotFound, stakhanov.ENOTFOUND, "")
+	})
+}
+
+// TestNormPreviewAndRatchets: a planner previews a raise of the miner's
+// norm (his last twenty shifts under 7 t and under 10 t), then sets it
+// from next month; the ratchet report finds it after his months above the
+// old norm. A worker may not preview.
+func TestNormPreviewAndRatchets(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		_, planner := e.user("planner", stakhanov.RolePlanner, w.mine.ID, 0)
+		today := stakhanov.DateOf(time.Now())
+		for d := 1; d <= 20; d++ {
+			e.call("POST", "/api/v1/reports", report(w, w.miner, today.AddDays(-d).String(), 1, 14, fmt.Sprint("r", d)), http.StatusCreated, nil)
+		}
+		next := stakhanov.NewDate(today.Year(), today.Month()+1, 1)
+		norm := map[string]any{"subject": subject(w.miner), "good_id": w.coal.ID, "amount": 10, "effective_from": next.String(), "reason": "raised"}
+		var p stakhanov.NormPreview
+		e.as(planner, "POST", "/api/v1/norms/preview", norm, http.StatusOK, &p)
+		shifts := 0
+		for _, m := range p.Months {
+			shifts += m.Shifts
+			if m.Percent == nil || *m.Percent != 200 || m.ProposedPercent == nil || *m.ProposedPercent != 140 {
+				t.Fatalf("preview month: got %+v, want 200 %% under 7 t and 140 %% under 10 t", m)
+			}
+		}
+		if shifts != 20 || p.Name != w.miner.Name {
+			t.Fatalf("preview: got %d shifts of %q, want 20 of %s", shifts, p.Name, w.miner.Name)
+		}
+		_, worker := e.user("worker", stakhanov.RoleWorker, w.mine.ID, w.miner.ID)
+		e.do("POST", "/api/v1/norms/preview", worker, norm).wantError(t, http.StatusForbidden, stakhanov.EFORBIDDEN, "")
+		bad := map[string]any{"subject": subject(w.miner), "good_id": w.coal.ID, "amount": -1, "effective_from": "1935-09-01", "reason": "x"}
+		e.do("POST", "/api/v1/norms/preview", planner, bad).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "amount")
+
+		e.as(planner, "POST", "/api/v1/norms", norm, http.StatusCreated, nil)
+		var rep stakhanov.RatchetReport
+		e.as(planner, "GET", fmt.Sprintf("/api/v1/ratchets?unit=%d&from=%s&to=%s", w.ministry.ID, next, next), nil, http.StatusOK, &rep)
+		if len(rep.Raises) != 1 || !rep.Raises[0].AfterOverfulfilment || rep.Raises[0].Name != w.miner.Name || len(rep.Units) != 1 {
+			t.Fatalf("ratchets: got %+v", rep)
+		}
+		e.do("GET", "/api/v1/ratchets", planner, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "unit")
 	})
 }

@@ -231,3 +231,37 @@ func (s *Server) handleStorming(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": months})
 }
+
+// handlePreviewNorm answers what a norm would do to its subject's figures
+// and candidacy, from the real history; nothing is written.
+func (s *Server) handlePreviewNorm(w http.ResponseWriter, r *http.Request) error {
+	var in normInput
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	n, err := in.norm()
+	if err != nil {
+		return err
+	}
+	p, err := stakhanov.PreviewNorm(r.Context(), s.store, n, s.today())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+// handleRatchets lists the raises of norms under a unit, each beside the
+// months before and after it.
+func (s *Server) handleRatchets(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	rq := stakhanov.RatchetQuery{UnitID: q.id("unit"), GoodID: q.id("good")}
+	rq.From, rq.To = q.dates("from", "to")
+	if err := q.check(); err != nil {
+		return err
+	}
+	report, err := s.store.Ratchets(r.Context(), rq)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, report)
+}

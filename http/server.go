@@ -100,6 +100,8 @@ func (s *Server) table() []route {
 
 		{"GET", "/api/v1/norms", needsToken, s.handleNorms},
 		{"POST", "/api/v1/norms", needsToken, s.handleCreateNorm},
+		{"POST", "/api/v1/norms/preview", needsToken, s.handlePreviewNorm},
+		{"GET", "/api/v1/ratchets", needsToken, s.handleRatchets},
 
 		{"GET", "/api/v1/needs", needsToken, s.handleNeeds},
 		{"POST", "/api/v1/needs", needsToken, s.handleCreateNeed},

@@ -28,6 +28,8 @@ func Run(t *testing.T, open Opener) {
 		{"Shortages", testShortages},
 		{"Storming", testStorming},
 		{"PeriodClose", testPeriodClose},
+		{"Ratchet", testRatchet},
+		{"NormPreview", testNormPreview},
 		{"Needs", testNeeds},
 		{"Reports", testReports},
 		{"ReportIdempotency", testReportIdempotency},
