@@ -143,7 +143,9 @@ func SumRatchets(raises []NormRaise) []RatchetUnit {
 	for _, u := range by {
 		out = append(out, *u)
 	}
-	slices.SortFunc(out, func(a, b RatchetUnit) int { return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.UnitID, b.UnitID)) })
+	slices.SortFunc(out, func(a, b RatchetUnit) int {
+		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.UnitID, b.UnitID))
+	})
 	return out
 }
 
