@@ -640,9 +640,13 @@ func (s *Server) handleRegistry(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Year = n
 	}
-	f.Page = q.page()
+	csv := q.format()
+	f.Page = q.listPage(csv)
 	if err := q.check(); err != nil {
 		return err
+	}
+	if csv {
+		return s.registryCSV(w, r, f)
 	}
 	reg, err := s.store.Registry(r.Context(), f)
 	if err != nil {

@@ -552,6 +552,12 @@ func TestHonours(t *testing.T) {
 		if len(reg.ByYear) != 1 || reg.ByYear[0] != (stakhanov.YearCount{Year: 1939, Count: 2}) {
 			t.Fatalf("counts by year: got %+v", reg.ByYear)
 		}
+		// The same selection as CSV, a line per conferral.
+		lines := csvOf(t, e.do("GET", "/api/v1/registry?q=stakhanov&format=csv", "", nil))
+		if len(lines) != 3 || lines[1][1] != "Alexei Stakhanov" || lines[1][7] != "2" || !slices.Contains([]string{lines[1][6], lines[2][6]}, "Order of Lenin") {
+			t.Fatalf("registry CSV: got %q", lines)
+		}
+		e.do("GET", "/api/v1/registry?format=csv&limit=5", "", nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "limit")
 		e.as("", "GET", "/api/v1/registry?q=HEWER", nil, http.StatusOK, &reg)
 		if reg.Total != 1 {
 			t.Fatalf("registry by profession: got %d", reg.Total)

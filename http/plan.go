@@ -143,15 +143,31 @@ func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	f := stakhanov.PlanFilter{UnitID: q.id("unit"), GoodID: q.id("good"), Period: q.oneOf("period", stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear)}
 	f.From, f.To = q.dates("from", "to")
-	f.Page = q.page()
+	csv := q.format()
+	f.Page = q.listPage(csv)
 	if err := q.check(); err != nil {
 		return err
 	}
-	plans, total, err := s.store.FindPlans(r.Context(), f)
+	if !csv {
+		plans, total, err := s.store.FindPlans(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, newList(plans, total, f.Page))
+	}
+	plans, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.PlanStanding, int, error) {
+		f.Page = p
+		return s.store.FindPlans(r.Context(), f)
+	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, newList(plans, total, f.Page))
+	names := stakhanov.NewNamer(r.Context(), s.store)
+	out := startCSV(w, "plans.csv", stakhanov.PlanHeader)
+	for _, p := range plans {
+		out.Write(stakhanov.PlanRecord(p, names))
+	}
+	return out.Close()
 }
 
 // handlePlanVersions lists every version of one plan, oldest first.
@@ -206,6 +222,7 @@ func (s *Server) handleShortages(w http.ResponseWriter, r *http.Request) error {
 	sq := stakhanov.ShortageQuery{UnitID: q.id("unit"), GoodID: q.id("good"),
 		Period: q.oneOf("period", stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear)}
 	sq.From, sq.To = q.dates("from", "to")
+	csv := q.format()
 	if err := q.check(); err != nil {
 		return err
 	}
@@ -213,7 +230,14 @@ func (s *Server) handleShortages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+	if !csv {
+		return writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+	}
+	out := startCSV(w, "shortages.csv", stakhanov.ShortageHeader)
+	for _, row := range rows {
+		out.Write(stakhanov.ShortageRecord(row))
+	}
+	return out.Close()
 }
 
 // handleStorming judges the months of the enterprises under a unit: the

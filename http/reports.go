@@ -183,6 +183,7 @@ func (s *Server) handleFulfilment(w http.ResponseWriter, r *http.Request) error 
 	q := newQuery(r)
 	fq := stakhanov.FulfilmentQuery{Subject: q.subject("subject"), GoodID: q.id("good"), Period: q.oneOf("period", periods...)}
 	fq.From, fq.To = q.dates("from", "to")
+	csv := q.format()
 	if err := q.check(); err != nil {
 		return err
 	}
@@ -191,7 +192,19 @@ func (s *Server) handleFulfilment(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, f)
+	if !csv {
+		return writeJSON(w, http.StatusOK, f)
+	}
+	name, err := stakhanov.SubjectName(r.Context(), s.store, f.Subject)
+	if err != nil {
+		return err
+	}
+	names := stakhanov.NewNamer(r.Context(), s.store)
+	out := startCSV(w, "fulfilment.csv", stakhanov.FulfilmentHeader)
+	for _, row := range f.Rows {
+		out.Write(stakhanov.FulfilmentRecord(f, name, row, names))
+	}
+	return out.Close()
 }
 
 // leaderboardEntry is one person's place on a leaderboard; Rank is left

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -128,17 +127,14 @@ func (s *Server) handleShortagesCSV(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
 	w.Header().Set("Content-Disposition", `attachment; filename="shortages.csv"`)
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	cw.Write([]string{"good", "measure", "period", "from", "to", "needed", "planned", "produced", "accepted", "shortage", "surplus", "quality_loss"})
+	// The API's layout (GET /api/v1/shortages?format=csv).
+	out := stakhanov.NewCSVWriter(w, stakhanov.ShortageHeader)
 	for _, g := range d.Goods {
 		for _, row := range g.Rows {
-			cw.Write([]string{row.Good, row.Measure, periodLabel(row), row.From.String(), row.To.String(), formatNum(row.Needed), formatNum(row.Planned),
-				formatNum(row.Produced), formatNum(row.Accepted), formatNum(row.Shortage), formatNum(row.Surplus), formatNum(row.QualityLoss)})
+			out.Write(stakhanov.ShortageRecord(row))
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return out.Close()
 }

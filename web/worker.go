@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"net/http"
@@ -306,24 +305,16 @@ func (s *Server) handleWorkerFulfilmentCSV(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
 	w.Header().Set("Content-Disposition", `attachment; filename="fulfilment.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"period", "from", "to", "good", "shifts", "produced", "accepted", "norm", "percent"})
-	good := ""
-	if d.Good != nil {
-		good = d.Good.Name
-	}
+	// The API's layout (stakhanov.FulfilmentRecord).
+	f := &stakhanov.Fulfilment{Subject: stakhanov.PersonSubject(d.Person.ID), Period: d.Period}
+	names := stakhanov.NewNamer(r.Context(), s.store)
+	out := stakhanov.NewCSVWriter(w, stakhanov.FulfilmentHeader)
 	for _, row := range d.Rows {
-		pct := ""
-		if row.Percent != nil {
-			pct = strconv.FormatFloat(*row.Percent, 'f', 1, 64)
-		}
-		cw.Write([]string{row.Period, row.From.String(), row.To.String(), good, strconv.Itoa(row.Shifts),
-			formatNum(row.Produced), formatNum(row.Accepted), formatNum(row.Norm), pct})
+		out.Write(stakhanov.FulfilmentRecord(f, d.Person.Name, row, names))
 	}
-	cw.Flush()
-	return cw.Error()
+	return out.Close()
 }
 
 // rankRow is one person on the collective's leaderboard.

@@ -31,7 +31,8 @@ func TestWorkerPages(t *testing.T) {
 	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 		t.Fatalf("CSV content type %q", ct)
 	}
-	if !strings.HasPrefix(r.body, "period,from,to,good,shifts,produced,accepted,norm,percent\n") || !strings.Contains(r.body, "1935-08,") {
+	if !strings.HasPrefix(r.body, "subject,name,period,from,to,good_id,good,shifts,shifts_without_norm,produced,accepted,held,norm,percent,late\r\n") ||
+		!strings.Contains(r.body, ",Alexei Stakhanov,1935-08,") {
 		t.Fatalf("CSV:\n%s", r.body)
 	}
 
