@@ -112,7 +112,8 @@ func PreviewNorm(ctx context.Context, s Store, n *Norm, today Date) (*NormPrevie
 	month := today.FirstOfMonth()
 	from := NewDate(month.Year(), month.Month()-(PreviewMonths-1), 1)
 	history := NewDate(month.Year(), month.Month()-(previewHistoryMonths-1), 1)
-	credits, err := s.Credits(ctx, CreditFilter{Subject: n.Subject, Members: true, GoodID: n.GoodID, From: history, To: today})
+	// Every good: a candidacy rule may count them all.
+	credits, err := s.Credits(ctx, CreditFilter{Subject: n.Subject, Members: true, From: history, To: today})
 	if err != nil {
 		return nil, err
 	}
@@ -123,14 +124,16 @@ func PreviewNorm(ctx context.Context, s Store, n *Norm, today Date) (*NormPrevie
 	var current, proposed []*Norm
 	for sub := range subjects {
 		ns, err := All(func(p Page) ([]*Norm, int, error) {
-			return s.FindNorms(ctx, NormFilter{Subject: sub, GoodID: n.GoodID, Page: p})
+			return s.FindNorms(ctx, NormFilter{Subject: sub, Page: p})
 		})
 		if err != nil {
 			return nil, err
 		}
 		current = append(current, ns...)
-		if sub != n.Subject {
-			proposed = append(proposed, ns...)
+		for _, v := range ns {
+			if v.Subject != n.Subject || v.GoodID != n.GoodID {
+				proposed = append(proposed, v)
+			}
 		}
 	}
 	// The proposed norm in force over the whole history, in place of the
@@ -141,7 +144,7 @@ func PreviewNorm(ctx context.Context, s Store, n *Norm, today Date) (*NormPrevie
 	nowIdx, thenIdx := NewNormIndex(current), NewNormIndex(proposed)
 
 	p := &NormPreview{Norm: *n, Name: name, From: from, To: today, Months: []PreviewMonth{}, Candidacy: []PreviewCandidacy{}}
-	recent := slices.DeleteFunc(slices.Clone(credits), func(c Credit) bool { return c.Date.Before(from) })
+	recent := slices.DeleteFunc(slices.Clone(credits), func(c Credit) bool { return c.GoodID != n.GoodID || c.Date.Before(from) })
 	nowRows, err := FulfilmentRows(n.Subject, PeriodMonth, recent, nowIdx)
 	if err != nil {
 		return nil, err
@@ -158,7 +161,8 @@ func PreviewNorm(ctx context.Context, s Store, n *Norm, today Date) (*NormPrevie
 		p.Months = append(p.Months, m)
 	}
 
-	// Candidacy counts flagged reports only once verified.
+	// Candidacy counts flagged reports only once verified, and a rule
+	// with a good only that good's shifts.
 	verified := slices.DeleteFunc(slices.Clone(credits), func(c Credit) bool { return c.Held })
 	nowShifts, err := FulfilmentRows(n.Subject, PeriodShift, verified, nowIdx)
 	if err != nil {
@@ -168,18 +172,24 @@ func PreviewNorm(ctx context.Context, s Store, n *Norm, today Date) (*NormPrevie
 	if err != nil {
 		return nil, err
 	}
+	ofGood := func(rows []FulfilmentRow, good int64) []FulfilmentRow {
+		if good == 0 {
+			return rows
+		}
+		return slices.DeleteFunc(slices.Clone(rows), func(r FulfilmentRow) bool { return r.GoodID != good })
+	}
 	awards, err := All(func(pg Page) ([]*Award, int, error) { return s.FindAwards(ctx, AwardFilter{Page: pg}) })
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range awards {
 		rule := a.Rules.Candidacy
-		if rule == nil || rule.GoodID != n.GoodID || rule.Subject != n.Subject.Kind || (!a.Abolished.IsZero() && !a.Abolished.After(today)) {
+		if rule == nil || (rule.GoodID != 0 && rule.GoodID != n.GoodID) || rule.Subject != n.Subject.Kind || (!a.Abolished.IsZero() && !a.Abolished.After(today)) {
 			continue
 		}
 		c := PreviewCandidacy{AwardID: a.ID, Award: a.Name, Rule: *rule}
-		c.Met, c.Considered, _, c.Qualifies = rule.Evaluate(nowShifts, today)
-		c.ProposedMet, c.ProposedConsidered, _, c.ProposedQualifies = rule.Evaluate(thenShifts, today)
+		c.Met, c.Considered, _, c.Qualifies = rule.Evaluate(ofGood(nowShifts, rule.GoodID), today)
+		c.ProposedMet, c.ProposedConsidered, _, c.ProposedQualifies = rule.Evaluate(ofGood(thenShifts, rule.GoodID), today)
 		p.Candidacy = append(p.Candidacy, c)
 	}
 	return p, nil

@@ -129,7 +129,9 @@ func nearSum(a, b float64) bool {
 // PlanFilter selects the plans in force: of a unit, a good, a period, with
 // a start from From to To.
 type PlanFilter struct {
-	UnitID   int64
+	UnitID int64
+	// Within selects the plans of a unit's whole tree.
+	Within   int64
 	GoodID   int64
 	Period   string
 	From, To Date

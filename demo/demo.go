@@ -90,6 +90,10 @@ type World struct {
 	// whose letters support the nomination.
 	Recommenders2013 [][]int64
 
+	// Closes is the close of August 1935 and its late correction
+	// (closes.go).
+	Closes ClosesWorld
+
 	// Awards is the demo's award catalogue (see honours.go).
 	Awards Awards
 	// Committee holds the accounts of the committee members of Hero of
@@ -183,6 +187,7 @@ func SeedBase(ctx context.Context, s stakhanov.Store, now time.Time) (*World, er
 	b.shifts2013(w, t13)
 	b.honours(w, t13)
 	b.needs1935(w, t35)
+	b.closes1935(w, t35)
 	b.passwords()
 	if b.err != nil {
 		return nil, fmt.Errorf("demo: %w", b.err)

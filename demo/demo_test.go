@@ -49,6 +49,7 @@ func testSeed(t *testing.T, s stakhanov.Store) {
 	t.Run("Claim", func(t *testing.T) { testClaim(t, s, w) })
 	t.Run("BrigadeAugust1935", func(t *testing.T) { testBrigade(t, s, w) })
 	t.Run("ShortagesSeptember1935", func(t *testing.T) { testShortages(t, s, w) })
+	t.Run("ClosesAndRatchet1935", func(t *testing.T) { testCloses(t, s, w) })
 	t.Run("Honoured2013", func(t *testing.T) { testHonoured(t, s, w) })
 	// Verifies the record shift: keep it after the tests that read the
 	// demo as seeded.
@@ -316,4 +317,41 @@ func testShortages(t *testing.T, s stakhanov.Store, w *demo.World) {
 	if len(plans) != 1 || plans[0].Parts == nil || !plans[0].Parts.AddsUp {
 		t.Errorf("the shoe factory's plan: got %+v, want its cascade adding up", plans)
 	}
+}
+
+// testCloses: August 1935 is closed for the mine with its final figures;
+// Kovalenko's late correction is marked late in the report and in the
+// mine's August; the November raise of the hewers' norms is in the
+// ratchet report, after Stakhanov's record months above the old norm.
+func testCloses(t *testing.T, s stakhanov.Store, w *demo.World) {
+	c, err := s.FindPeriodCloseByID(bg, w.Closes.August)
+	must(t, err)
+	if c.UnitID != w.Mine || c.Month != demo.AugustClose1935 || c.Results < 5 {
+		t.Fatalf("the close of August 1935: got %+v", c)
+	}
+	late, err := s.FindReportByID(bg, w.Closes.Late)
+	must(t, err)
+	if !late.Late || late.Corrects == 0 || late.Date != stakhanov.NewDate(1935, 8, 15) {
+		t.Fatalf("the late correction: got %+v", late)
+	}
+	f, err := s.Fulfilment(bg, stakhanov.FulfilmentQuery{Subject: stakhanov.UnitSubject(w.Mine), GoodID: w.Coal, Period: stakhanov.PeriodMonth,
+		From: stakhanov.NewDate(1935, 8, 1), To: stakhanov.NewDate(1935, 8, 31)})
+	must(t, err)
+	if len(f.Rows) != 1 || f.Rows[0].Late != 1 {
+		t.Fatalf("the mine's August: got %+v, want 1 late credit", f.Rows)
+	}
+	rep, err := s.Ratchets(bg, stakhanov.RatchetQuery{UnitID: w.Mine, GoodID: w.Coal, From: stakhanov.NewDate(1935, 1, 1), To: stakhanov.NewDate(1935, 12, 31)})
+	must(t, err)
+	if len(rep.Raises) != 5 || len(rep.Units) != 1 || rep.Units[0].Raises != 5 {
+		t.Fatalf("the ratchet of 1935: got %+v", rep)
+	}
+	for _, r := range rep.Raises {
+		if r.EffectiveFrom != demo.RaiseDate || r.Amount != demo.RaisedHewingNorm || r.PreviousAmount != demo.HewingNorm {
+			t.Fatalf("raise: got %+v", r)
+		}
+		if r.Subject == stakhanov.PersonSubject(w.Stakhanov) && !r.AfterOverfulfilment {
+			t.Fatalf("Stakhanov's raise: got %+v, want it after his months above the norm", r)
+		}
+	}
+	t.Logf("ratchet of 1935: %d of %d raises after an overfulfilment", rep.Units[0].AfterOverfulfilment, rep.Units[0].Raises)
 }

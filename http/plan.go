@@ -141,7 +141,7 @@ func (in *planInput) plan() (*stakhanov.Plan, error) {
 // them and whether their cascades add up.
 func (s *Server) handlePlans(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
-	f := stakhanov.PlanFilter{UnitID: q.id("unit"), GoodID: q.id("good"), Period: q.oneOf("period", stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear)}
+	f := stakhanov.PlanFilter{UnitID: q.id("unit"), Within: q.id("within"), GoodID: q.id("good"), Period: q.oneOf("period", stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear)}
 	f.From, f.To = q.dates("from", "to")
 	csv := q.format()
 	f.Page = q.listPage(csv)

@@ -135,6 +135,9 @@ func (db *DB) FindPlans(ctx context.Context, f stakhanov.PlanFilter) ([]*stakhan
 	if f.UnitID != 0 {
 		w.add("unit_id = ?", f.UnitID)
 	}
+	if f.Within != 0 {
+		w.add("unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.Within)
+	}
 	if f.GoodID != 0 {
 		w.add("good_id = ?", f.GoodID)
 	}

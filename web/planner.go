@@ -34,6 +34,8 @@ type plannerData struct {
 	Units      []*stakhanov.Unit
 	UnitsPager pager
 	RanksSaved int64
+	// Unit is the unit the planner's other pages open on: nil, my own.
+	Unit *stakhanov.Unit
 }
 
 // plannerPageSize is how many people and collectives, and how many units,
@@ -116,22 +118,33 @@ type normFormData struct {
 	Form    *Form
 	Subject *picker
 	Goods   []Option
+	// Preview is what the norm as typed would do (the Preview button).
+	Preview *stakhanov.NormPreview
+	Measure string
 }
 
 // normPick is the norm form's choice of whose norm it is.
 var normPick = pickSpec{name: "subject", label: "Whose norm", subject: true, first: "Choose whose norm"}
 
 func (s *Server) normForm(w http.ResponseWriter, r *http.Request, status int, form *Form) error {
+	return s.normFormWith(w, r, status, form, nil)
+}
+
+func (s *Server) normFormWith(w http.ResponseWriter, r *http.Request, status int, form *Form, preview *stakhanov.NormPreview) error {
 	ctx := r.Context()
 	p, err := s.picker(ctx, form, normPick)
 	if err != nil {
 		return err
 	}
-	_, goods, err := s.goods(ctx)
+	byID, goods, err := s.goods(ctx)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, "planner_norm", "Set a norm", normFormData{Form: form, Subject: p, Goods: goodOptions(goods)})
+	d := normFormData{Form: form, Subject: p, Goods: goodOptions(goods), Preview: preview}
+	if preview != nil && byID[preview.Norm.GoodID] != nil {
+		d.Measure = byID[preview.Norm.GoodID].Measure
+	}
+	s.render(w, r, status, "planner_norm", "Set a norm", d)
 	return nil
 }
 
@@ -152,6 +165,9 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	// Find: show the matches of the search box instead of saving.
 	find := form.Get("find") != ""
 	form.Values.Del("find")
+	// Preview: show what the norm would do instead of saving.
+	preview := form.Get("preview") != ""
+	form.Values.Del("preview")
 	if err := s.resolvePicks(r.Context(), form, !find, normPick); err != nil {
 		return err
 	}
@@ -183,6 +199,15 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if n.Reason == "" {
 		form.Fail("reason", "Say why the norm is set: it is kept with the norm.")
+	}
+	if form.OK() && preview {
+		p, err := stakhanov.PreviewNorm(r.Context(), s.store, n, s.today())
+		if err := form.FromError(err, map[string]string{"good_id": "good"}); err != nil {
+			return err
+		}
+		if form.OK() {
+			return s.normFormWith(w, r, http.StatusOK, form, p)
+		}
 	}
 	if form.OK() {
 		err := s.store.CreateNorm(r.Context(), n)

@@ -88,7 +88,7 @@ func TestPlannerNormAlreadyPresent(t *testing.T) {
 	p.signIn("planner")
 	sub := stakhanov.PersonSubject(f.world.Stakhanov)
 	form := url.Values{"subject": {sub.String()}, "good": {fmt.Sprint(f.world.Coal)}, "amount": {"8.5"},
-		"effective_from": {"1935-11-01"}, "reason": {"Norm raised after the Stakhanovite movement"}}
+		"effective_from": {"1935-12-01"}, "reason": {"Norm raised after the Stakhanovite movement"}}
 	r := p.submit("/planner/norms/new", "/planner/norms", form)
 	if r.status != http.StatusSeeOther || !strings.Contains(r.location, "saved=") {
 		t.Fatalf("first: status %d to %q", r.status, r.location)
@@ -104,11 +104,11 @@ func TestPlannerNormAlreadyPresent(t *testing.T) {
 	}
 	n := 0
 	for _, v := range norms {
-		if v.EffectiveFrom == stakhanov.NewDate(1935, 11, 1) {
+		if v.EffectiveFrom == stakhanov.NewDate(1935, 12, 1) {
 			n++
 		}
 	}
 	if n != 1 {
-		t.Fatalf("versions from 1935-11-01: got %d, want 1", n)
+		t.Fatalf("versions from 1935-12-01: got %d, want 1", n)
 	}
 }

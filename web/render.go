@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 	"num":     formatNum,
 	"pct":     formatPercent,
 	"percent": func(v float64) string { return formatPercent(&v) },
+	"mul100":  func(v float64) float64 { return v * 100 },
 	"date":    func(d stakhanov.Date) string { return d.String() },
 	"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"subject": func(s stakhanov.Subject) string { return s.String() },

@@ -30,38 +30,13 @@ type shortagesData struct {
 
 func (s *Server) shortages(r *http.Request) (*shortagesData, error) {
 	ctx := r.Context()
-	u := stakhanov.UserFromContext(ctx)
-	q := r.URL.Query()
-	unitID := u.UnitID
-	if v := q.Get("unit"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, stakhanov.FieldErrorf("unit", "unit %s is not a unit id", stakhanov.ShortQuote(v))
-		}
-		unitID = id
-	}
-	if unitID == 0 {
-		return nil, stakhanov.FieldErrorf("unit", "choose a unit")
-	}
-	unit, err := s.store.FindUnitByID(ctx, unitID)
+	unit, err := s.plannerUnit(r)
 	if err != nil {
 		return nil, err
 	}
-	if !u.Covers(unit.Path) {
-		return nil, stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s is outside your units", unit.Name)
-	}
-	sq := stakhanov.ShortageQuery{UnitID: unit.ID, Period: q.Get("period")}
-	for _, f := range []struct {
-		name string
-		to   *stakhanov.Date
-	}{{"from", &sq.From}, {"to", &sq.To}} {
-		if v := q.Get(f.name); v != "" {
-			d, err := stakhanov.ParseDate(v)
-			if err != nil {
-				return nil, stakhanov.FieldErrorf(f.name, "%v", err)
-			}
-			*f.to = d
-		}
+	sq := stakhanov.ShortageQuery{UnitID: unit.ID, Period: r.URL.Query().Get("period")}
+	if sq.From, sq.To, err = queryDates(r.URL.Query()); err != nil {
+		return nil, err
 	}
 	if err := sq.Validate(s.today()); err != nil {
 		return nil, err
