@@ -117,7 +117,7 @@ type PeriodCloseFilter struct {
 // ClosedMonth tells a report writer that its month is closed.
 func ClosedMonth(field string, c *PeriodClose) error {
 	return &Error{Code: ECONFLICT, Field: field, Message: fmt.Sprintf(
-		"%s is closed for %s (closed %s): a report for it is accepted only as a late correction; send it with late set and a note saying why",
+		"%s is closed for %s (closed %s): a report for it is accepted only as a late correction, marked late, with a note saying why",
 		MonthName(c.Month), c.Unit, c.ClosedAt.Format("2006-01-02"))}
 }
 

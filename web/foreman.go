@@ -222,7 +222,7 @@ func reportValues(rep *stakhanov.Report) url.Values {
 // parseReport reads a report from the form, failing each field that does
 // not parse.
 func parseReport(form *Form) *stakhanov.Report {
-	rep := &stakhanov.Report{Key: form.Get("key"), Note: strings.TrimSpace(form.Get("note"))}
+	rep := &stakhanov.Report{Key: form.Get("key"), Note: strings.TrimSpace(form.Get("note")), Late: form.Get("late") != ""}
 	if v := form.Get("subject"); v == "" {
 		form.Fail("subject", "Choose who worked the shift.")
 	} else if sub, err := stakhanov.ParseSubject(v); err != nil {

@@ -118,3 +118,35 @@ func TestForemanReports(t *testing.T) {
 	r = c.submit("/foreman", "/foreman/reports", out)
 	mustContain(t, r.body, `id="form-error"`, "outside")
 }
+
+// TestForemanLateCorrection: August 1935 is closed for the mine (the
+// demo's close): a report for it is refused with the reason beside the
+// date; ticked as a late correction with a note it is saved, and listed
+// as late.
+func TestForemanLateCorrection(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	c.signIn("foreman")
+	form := reportForm(f, "6", "6")
+	form.Set("date", "1935-08-06")
+	form.Set("key", "late/1")
+	r := c.submit("/foreman", "/foreman/reports", form)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a report for closed August: status %d", r.status)
+	}
+	mustContain(t, r.body, `id="f-date-error"`, "August 1935 is closed", "late correction")
+	form.Set("late", "1")
+	form.Set("note", "")
+	r = c.submit("/foreman", "/foreman/reports", form)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a late correction without a note: status %d", r.status)
+	}
+	mustContain(t, r.body, `id="f-note-error"`)
+	form.Set("note", "the shift's sheet was found in September")
+	r = c.submit("/foreman", "/foreman/reports", form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("a late correction: status %d\n%s", r.status, r.body)
+	}
+	r = c.get(r.location)
+	mustContain(t, r.body, "(late correction)")
+}
