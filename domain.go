@@ -32,6 +32,9 @@ type Unit struct {
 	// (itself first, then its parent, and so on) that has one decides;
 	// with none, ranks are shown. See UnitSettingsStore.
 	HidesRanks bool `json:"hide_ranks"`
+	// PublishesShortages is true when the unit, a ministry, publishes its
+	// shortages on the public page: its own choice, the latest in force.
+	PublishesShortages bool `json:"publishes_shortages"`
 }
 
 func (u *Unit) Validate() error {

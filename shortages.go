@@ -20,6 +20,12 @@ func (q *ShortageQuery) Validate(today Date) error {
 	if q.UnitID <= 0 {
 		return FieldErrorf("unit", "unit is required")
 	}
+	return q.ValidateWindow(today)
+}
+
+// ValidateWindow checks and fills in the query's period and dates alone:
+// for a page that names its units itself.
+func (q *ShortageQuery) ValidateWindow(today Date) error {
 	if q.Period == "" {
 		q.Period = PlanMonth
 	}

@@ -131,6 +131,9 @@ type UnitFilter struct {
 	Kind   string
 	// Name selects units whose name contains it, in any case.
 	Name string
+	// PublishingShortages selects the ministries that publish their
+	// shortages.
+	PublishingShortages bool
 	Page
 }
 

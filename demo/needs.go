@@ -78,6 +78,9 @@ func (b *builder) needs1935(w *World, t *people1935) {
 	// records it.
 	b.need(stakhanov.System, t.commissariat, w.Coal, sept1, sept30, CoalNeedSept1935, "the Commissariat's call on the mine's coal for September")
 	b.need(planner, n.LightIndustry, n.Shoes, sept1, sept30, ShoesNeedSept1935, "the trade network's order of children's shoes for the autumn, September's part")
+	// Both Commissariats publish their shortages on the public page.
+	b.fail(b.s.SetUnitPublishesShortages(b.as(planner), n.LightIndustry, true), "publishing Light Industry's shortages")
+	b.fail(b.s.SetUnitPublishesShortages(b.sys, t.commissariat, true), "publishing Heavy Industry's shortages")
 }
 
 func (b *builder) plan(as *stakhanov.User, unit, good int64, month stakhanov.Date, qty float64, reason string) {

@@ -66,7 +66,8 @@ func TestPlans(t *testing.T) {
 }
 
 // TestShortages: a ministry's need for coal against the mine's output,
-// over HTTP; the unit is required.
+// over HTTP; the unit is required. Without a token they are read only
+// once the ministry publishes them.
 func TestShortages(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, e *env) {
 		w := e.world()
@@ -81,6 +82,21 @@ func TestShortages(t *testing.T) {
 		}
 		e.do("GET", "/api/v1/shortages", e.admin, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "unit")
 		e.do("GET", fmt.Sprintf("/api/v1/shortages?unit=%d&period=week", w.mine.ID), e.admin, nil).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "period")
+
+		public := fmt.Sprintf("/api/v1/shortages?unit=%d&good=%d&from=1935-08-01&to=1935-08-31", w.ministry.ID, w.coal.ID)
+		e.do("GET", public, "", nil).wantError(t, http.StatusNotFound, stakhanov.ENOTFOUND, "")
+		var unit stakhanov.Unit
+		e.call("PUT", fmt.Sprintf("/api/v1/units/%d/settings", w.ministry.ID), map[string]any{"publish_shortages": true}, http.StatusOK, &unit)
+		if !unit.PublishesShortages || unit.HidesRanks {
+			t.Fatalf("ministry after publishing: got %+v", unit)
+		}
+		e.as("", "GET", public, nil, http.StatusOK, &got)
+		if len(got.Items) != 1 || got.Items[0].Shortage != 88 {
+			t.Fatalf("published shortages: got %+v", got.Items)
+		}
+		e.do("GET", fmt.Sprintf("/api/v1/shortages?unit=%d", w.mine.ID), "", nil).wantError(t, http.StatusNotFound, stakhanov.ENOTFOUND, "")
+		e.do("PUT", fmt.Sprintf("/api/v1/units/%d/settings", w.mine.ID), e.admin, map[string]any{"publish_shortages": true}).
+			wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "publish_shortages")
 	})
 }
 

@@ -109,7 +109,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/plans", needsToken, s.handlePlans},
 		{"POST", "/api/v1/plans", needsToken, s.handleCreatePlan},
 		{"GET", "/api/v1/plans/versions", needsToken, s.handlePlanVersions},
-		{"GET", "/api/v1/shortages", needsToken, s.handleShortages},
+		{"GET", "/api/v1/shortages", public, s.handleShortages},
 		{"GET", "/api/v1/storming", needsToken, s.handleStorming},
 		{"GET", "/api/v1/closes", needsToken, s.handleCloses},
 		{"POST", "/api/v1/closes", needsToken, s.handleClosePeriod},

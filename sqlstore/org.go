@@ -16,11 +16,12 @@ import (
 
 // unitColumns select from the units table, unaliased (hidesRanksColumn
 // refers to it by name).
-const unitColumns = "id, COALESCE(parent_id, 0), kind, name, path, created_at, COALESCE(created_by, 0), " + hidesRanksColumn
+const unitColumns = "id, COALESCE(parent_id, 0), kind, name, path, created_at, COALESCE(created_by, 0), " + hidesRanksColumn +
+	", " + publishesShortagesColumn
 
 func scanUnit(rows interface{ Scan(...any) error }) (*stakhanov.Unit, error) {
 	u := &stakhanov.Unit{}
-	err := rows.Scan(&u.ID, &u.ParentID, &u.Kind, &u.Name, &u.Path, &u.CreatedAt, &u.CreatedBy, &u.HidesRanks)
+	err := rows.Scan(&u.ID, &u.ParentID, &u.Kind, &u.Name, &u.Path, &u.CreatedAt, &u.CreatedBy, &u.HidesRanks, &u.PublishesShortages)
 	return u, err
 }
 
@@ -82,6 +83,9 @@ func (db *DB) FindUnits(ctx context.Context, f stakhanov.UnitFilter) ([]*stakhan
 	}
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
+	}
+	if f.PublishingShortages {
+		w.add(publishesShortagesColumn)
 	}
 	if f.Name != "" {
 		w.add(`LOWER(name) LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(f.Name))+"%")

@@ -51,3 +51,39 @@ func (db *DB) SetUnitHidesRanks(ctx context.Context, unitID int64, hide bool) er
 		return err
 	})
 }
+
+// publishesShortagesColumn computes Unit.PublishesShortages for the row
+// of the units table in the enclosing query: the unit's own latest choice.
+const publishesShortagesColumn = `COALESCE((SELECT p.publish FROM shortage_publications p WHERE p.unit_id = units.id
+	ORDER BY p.seq DESC LIMIT 1), FALSE)`
+
+// SetUnitPublishesShortages adds a ministry's choice to publish its
+// shortages, or to stop; the latest is in force.
+func (db *DB) SetUnitPublishesShortages(ctx context.Context, unitID int64, publish bool) error {
+	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RolePlanner)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(q querier) error {
+		unit, err := findUnit(ctx, q, unitID)
+		if err != nil {
+			return err
+		}
+		if err := requireScope(who, unit.Path, unit.Name); err != nil {
+			return err
+		}
+		if unit.Kind != stakhanov.UnitMinistry {
+			return stakhanov.FieldErrorf("publish_shortages", "%s is a %s: a ministry chooses whether its shortages are published", unit.Name, unit.Kind)
+		}
+		var seq int64
+		if err := q.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM shortage_publications WHERE unit_id = ?`, unitID).Scan(&seq); err != nil {
+			return err
+		}
+		_, err = q.exec(ctx, `INSERT INTO shortage_publications (unit_id, seq, publish, set_by, set_at) VALUES (?, ?, ?, ?, ?)`,
+			unitID, seq, publish, nullID(who.ID), db.now().UTC())
+		if db.dialect.IsUniqueViolation(err) {
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "the choices of %s were changed at the same moment; try again", unit.Name)
+		}
+		return err
+	})
+}

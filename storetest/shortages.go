@@ -78,3 +78,32 @@ func testShortages(t *testing.T, s stakhanov.Store) {
 		wantCode(t, err, stakhanov.EINVALID, bad.field)
 	}
 }
+
+// testPublishedShortages: a ministry's shortages are public only once it
+// chooses to publish them, and no longer once it stops; only a ministry
+// chooses, and only within the chooser's scope.
+func testPublishedShortages(t *testing.T, s stakhanov.Store) {
+	w := newWorld(t, s)
+	q := stakhanov.ShortageQuery{UnitID: w.ministry.ID, From: date(t, "1935-09-01"), To: date(t, "1935-09-30")}
+	_, _, err := stakhanov.PublicShortages(bg, s, q)
+	wantCode(t, err, stakhanov.ENOTFOUND, "")
+	planner := user(t, s, "mine planner", stakhanov.RolePlanner, w.mine)
+	wantCode(t, s.SetUnitPublishesShortages(as(planner), w.ministry.ID, true), stakhanov.EFORBIDDEN, "")
+	wantCode(t, s.SetUnitPublishesShortages(system, w.mine.ID, true), stakhanov.EINVALID, "publish_shortages")
+	must(t, s.SetUnitPublishesShortages(system, w.ministry.ID, true))
+	unit, rows, err := stakhanov.PublicShortages(bg, s, q)
+	must(t, err)
+	if !unit.PublishesShortages || rows == nil {
+		t.Fatalf("published: got %+v, %v", unit, rows)
+	}
+	pub, total, err := s.FindUnits(bg, stakhanov.UnitFilter{PublishingShortages: true})
+	must(t, err)
+	if total != 1 || pub[0].ID != w.ministry.ID {
+		t.Fatalf("publishing units: got %d, want the ministry", total)
+	}
+	must(t, s.SetUnitPublishesShortages(system, w.ministry.ID, false))
+	_, _, err = stakhanov.PublicShortages(bg, s, q)
+	wantCode(t, err, stakhanov.ENOTFOUND, "")
+	_, _, err = stakhanov.PublicShortages(bg, s, stakhanov.ShortageQuery{UnitID: w.mine.ID})
+	wantCode(t, err, stakhanov.ENOTFOUND, "")
+}

@@ -26,6 +26,7 @@ func Run(t *testing.T, open Opener) {
 		{"NormVersions", testNormVersions},
 		{"Plans", testPlans},
 		{"Shortages", testShortages},
+		{"PublishedShortages", testPublishedShortages},
 		{"Storming", testStorming},
 		{"PeriodClose", testPeriodClose},
 		{"Ratchet", testRatchet},

@@ -156,3 +156,28 @@ func TestPlannerNormPreview(t *testing.T) {
 		t.Fatalf("a preview saved a norm: %d versions, were %d", len(after), len(before))
 	}
 }
+
+// TestPlannerPublishesShortages: the Light Industry planner stops
+// publishing its Commissariat's shortages: they leave the public page.
+func TestPlannerPublishesShortages(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	c.signIn("planner-light-industry")
+	page := fmt.Sprintf("/planner/shortages?unit=%d", f.world.Needs.LightIndustry)
+	r := c.get(page)
+	mustContain(t, r.body, `id="publish-form"`, "publishes these shortages", "Stop publishing them")
+	r = c.submit(page, fmt.Sprintf("/planner/units/%d/publish-shortages", f.world.Needs.LightIndustry), url.Values{"publish": {"0"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("stop publishing: status %d\n%s", r.status, r.body)
+	}
+	mustContain(t, c.get(r.location).body, "does not publish its shortages")
+	anon := f.client(t)
+	if body := anon.get("/shortages").body; strings.Contains(body, "Light Industry") || !strings.Contains(body, "Heavy Industry") {
+		t.Fatalf("public page after Light Industry stopped publishing:\n%s", body)
+	}
+	// The mine is no ministry: no such choice.
+	r = c.submit(page, fmt.Sprintf("/planner/units/%d/publish-shortages", f.world.Mine), url.Values{"publish": {"1"}})
+	if r.status == http.StatusSeeOther {
+		t.Fatalf("a mine outside the planner's scope published its shortages")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stakhanov/stakhanov/demo"
 )
 
 func TestPublicPages(t *testing.T) {
@@ -89,4 +91,20 @@ func between(t *testing.T, s, from, to string) string {
 	}
 	s = s[i+len(from):]
 	return s[:strings.Index(s, to)]
+}
+
+// TestPublicShortages: the demo's two Commissariats publish their
+// shortages: the public page shows September 1935's coal over plan and
+// the children's shoes short, each chart with its table and a CSV link
+// that needs no sign-in.
+func TestPublicShortages(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	r := c.get("/shortages?period=month&from=1935-09-01&to=1935-09-30")
+	if r.status != http.StatusOK {
+		t.Fatalf("public shortages: status %d\n%s", r.status, r.body)
+	}
+	mustContain(t, r.body, "People&#39;s Commissariat of Heavy Industry of the USSR", "People&#39;s Commissariat of Light Industry of the USSR",
+		"<h3>coal</h3>", "<h3>children&#39;s shoes</h3>", `id="public-shortage-1-1"`, `class="public-csv"`,
+		fmt.Sprintf("<td class=\"num\">%d</td>", demo.ShoesNeedSept1935))
 }

@@ -116,6 +116,7 @@ func (s *Server) table() []route {
 		{"POST", "/signout", signedIn, s.handleSignOut},
 		{"GET", "/start", signedIn, s.handleStart},
 		{"GET", "/registry", public, s.handleRegistry},
+		{"GET", "/shortages", public, s.handlePublicShortages},
 		{"GET", "/recipients/{kind}/{id}", public, s.handleRecipient},
 		{"GET", "/awards", public, s.handleAwards},
 		{"GET", "/awards/{id}", public, s.handleAward},
@@ -150,6 +151,7 @@ func (s *Server) table() []route {
 		{"GET", "/planner/closes/{id}", planner, s.handleCloseResults},
 		{"POST", "/planner/norms", planner, s.handleCreateNorm},
 		{"POST", "/planner/units/{id}/ranks", planner, s.handleSetUnitRanks},
+		{"POST", "/planner/units/{id}/publish-shortages", planner, s.handleSetPublishShortages},
 
 		// Nominator (nominator.go).
 		{"GET", "/nominator", only(stakhanov.RoleNominator), s.handleNominator},

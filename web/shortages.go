@@ -48,15 +48,23 @@ func (s *Server) shortages(r *http.Request) (*shortagesData, error) {
 	d := &shortagesData{Unit: unit, Query: sq, Periods: []string{stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear}}
 	v := url.Values{"unit": {strconv.FormatInt(unit.ID, 10)}, "period": {sq.Period}, "from": {sq.From.String()}, "to": {sq.To.String()}}
 	d.CSV = "/planner/shortages.csv?" + v.Encode()
+	d.Goods = shortageGoods(unit, sq, rows, "shortage-chart")
+	return d, nil
+}
+
+// shortageGoods groups a unit's shortage rows by good, each with its
+// chart (ids prefix-1, prefix-2, ...).
+func shortageGoods(unit *stakhanov.Unit, sq stakhanov.ShortageQuery, rows []*stakhanov.Shortage, prefix string) []shortageGood {
+	var goods []shortageGood
 	for _, row := range rows {
-		if n := len(d.Goods); n == 0 || d.Goods[n-1].Good != row.Good {
-			d.Goods = append(d.Goods, shortageGood{Good: row.Good, Measure: row.Measure})
+		if n := len(goods); n == 0 || goods[n-1].Good != row.Good {
+			goods = append(goods, shortageGood{Good: row.Good, Measure: row.Measure})
 		}
-		g := &d.Goods[len(d.Goods)-1]
+		g := &goods[len(goods)-1]
 		g.Rows = append(g.Rows, row)
 	}
-	for i := range d.Goods {
-		g := &d.Goods[i]
+	for i := range goods {
+		g := &goods[i]
 		labels := make([]string, len(g.Rows))
 		needed, planned, accepted := make([]float64, len(g.Rows)), make([]float64, len(g.Rows)), make([]float64, len(g.Rows))
 		for j, row := range g.Rows {
@@ -65,7 +73,7 @@ func (s *Server) shortages(r *http.Request) (*shortagesData, error) {
 		}
 		title := fmt.Sprintf("%s, %s: needed, planned and accepted per %s", unit.Name, g.Good, sq.Period)
 		g.Chart = Chart{
-			SVG: LineChart(fmt.Sprintf("shortage-chart-%d", i+1), title, g.Measure, labels, []Series{
+			SVG: LineChart(fmt.Sprintf("%s-%d", prefix, i+1), title, g.Measure, labels, []Series{
 				{Name: "accepted", Values: accepted, Class: "actual"},
 				{Name: "needed", Values: needed, Class: "norm"},
 				{Name: "planned", Values: planned, Class: "norm"},
@@ -73,7 +81,7 @@ func (s *Server) shortages(r *http.Request) (*shortagesData, error) {
 			Caption: fmt.Sprintf("%s (%s) accepted per %s in %s's units, against what they need and what is planned.", g.Good, g.Measure, sq.Period, unit.Name),
 		}
 	}
-	return d, nil
+	return goods
 }
 
 // periodLabel names a row's period: 1935-09, 1935-Q3, 1935.
@@ -112,4 +120,84 @@ func (s *Server) handleShortagesCSV(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	return out.Close()
+}
+
+// The public page of shortages: each ministry that chose to publish its
+// shortages (Unit.PublishesShortages), a page of ministries at a time.
+
+type publicShortages struct {
+	Unit  *stakhanov.Unit
+	Goods []shortageGood
+	CSV   string
+}
+
+type publicShortagesData struct {
+	Query      stakhanov.ShortageQuery
+	Periods    []string
+	Ministries []publicShortages
+	Pager      pager
+}
+
+const publicShortagesPageSize = 10
+
+func (s *Server) handlePublicShortages(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	sq := stakhanov.ShortageQuery{Period: q.Get("period")}
+	var err error
+	if sq.From, sq.To, err = queryDates(q); err != nil {
+		return err
+	}
+	if err := sq.ValidateWindow(s.today()); err != nil {
+		return err
+	}
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	offset = max(0, offset)
+	units, total, err := s.store.FindUnits(ctx, stakhanov.UnitFilter{PublishingShortages: true, Page: stakhanov.Page{Offset: offset, Limit: publicShortagesPageSize}})
+	if err != nil {
+		return err
+	}
+	d := publicShortagesData{Query: sq, Periods: []string{stakhanov.PlanMonth, stakhanov.PlanQuarter, stakhanov.PlanYear},
+		Pager: newPager(r.URL, offset, publicShortagesPageSize, len(units), total)}
+	for i, u := range units {
+		uq := sq
+		uq.UnitID = u.ID
+		unit, rows, err := stakhanov.PublicShortages(ctx, s.store, uq)
+		if err != nil {
+			return err
+		}
+		v := url.Values{"unit": {strconv.FormatInt(u.ID, 10)}, "period": {sq.Period}, "from": {sq.From.String()}, "to": {sq.To.String()}, "format": {"csv"}}
+		d.Ministries = append(d.Ministries, publicShortages{Unit: unit, Goods: shortageGoods(unit, uq, rows, fmt.Sprintf("public-shortage-%d", i+1)),
+			CSV: "/api/v1/shortages?" + v.Encode()})
+	}
+	s.render(w, r, http.StatusOK, "shortages", "Shortages", d)
+	return nil
+}
+
+// handleSetPublishShortages records a ministry's choice to publish its
+// shortages (publish=1) or not (publish=0).
+func (s *Server) handleSetPublishShortages(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no unit %q.", r.PathValue("id"))
+	}
+	var publish bool
+	switch r.PostForm.Get("publish") {
+	case "1":
+		publish = true
+	case "0":
+	default:
+		return stakhanov.Errorf(stakhanov.EINVALID, "Choose whether to publish the shortages (publish 1) or not (0).")
+	}
+	if err := s.store.SetUnitPublishesShortages(r.Context(), id, publish); err != nil {
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/planner/shortages?unit=%d&published=%d", id, boolDigit(publish)))
+}
+
+func boolDigit(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
