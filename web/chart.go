@@ -39,12 +39,15 @@ func BarChart(id, title string, bars []Bar) template.HTML {
 		rowH   = 46
 		barH   = 16
 		top    = 4
-		valueW = 48
 	)
 	height := top*2 + rowH*max(len(bars), 1)
 	maxV := 0.0
+	// Room at the bars' end for the longest value, at about 10 px a
+	// character of the 16 px font.
+	valueW := 48
 	for _, b := range bars {
 		maxV = math.Max(maxV, b.Value)
+		valueW = max(valueW, 12+10*len(formatNum(b.Value)))
 	}
 	var buf bytes.Buffer
 	svgOpen(&buf, id, title, width, height)

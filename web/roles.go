@@ -23,6 +23,11 @@ var navs = map[string][]Link{
 	stakhanov.RolePlanner: {
 		{"/planner", "Norms"},
 		{"/planner/norms/new", "Set a norm"},
+		{"/planner/plans", "Plans"},
+		{"/planner/shortages", "Needs and output"},
+		{"/planner/storming", "Storming"},
+		{"/planner/ratchets", "The ratchet"},
+		{"/planner/closes", "Closes"},
 	},
 	stakhanov.RoleVerifier: {
 		{"/verifier", "Flagged reports"},

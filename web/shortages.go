@@ -72,6 +72,20 @@ func shortageGoods(unit *stakhanov.Unit, sq stakhanov.ShortageQuery, rows []*sta
 			needed[j], planned[j], accepted[j] = row.Needed, row.Planned, row.Accepted
 		}
 		title := fmt.Sprintf("%s, %s: needed, planned and accepted per %s", unit.Name, g.Good, sq.Period)
+		if len(g.Rows) == 1 {
+			// One period: bars side by side, not lines of one point.
+			row := g.Rows[0]
+			g.Chart = Chart{
+				SVG: BarChart(fmt.Sprintf("%s-%d", prefix, i+1), title, []Bar{
+					{Label: fmt.Sprintf("needed: %s %s", formatNum(row.Needed), g.Measure), Value: row.Needed},
+					{Label: fmt.Sprintf("planned: %s %s", formatNum(row.Planned), g.Measure), Value: row.Planned},
+					{Label: fmt.Sprintf("accepted: %s %s", formatNum(row.Accepted), g.Measure), Value: row.Accepted},
+				}),
+				Caption: fmt.Sprintf("%s (%s) accepted in %s's units from %s to %s, against what they need and what is planned.",
+					g.Good, g.Measure, unit.Name, row.From, row.To),
+			}
+			continue
+		}
 		g.Chart = Chart{
 			SVG: LineChart(fmt.Sprintf("%s-%d", prefix, i+1), title, g.Measure, labels, []Series{
 				{Name: "accepted", Values: accepted, Class: "actual"},

@@ -326,6 +326,64 @@ func TestBrowserPlanner(t *testing.T) {
 	)
 }
 
+// TestBrowserShortages opens the public page of shortages for September
+// 1935: the Heavy Industry's coal over its plan, in tonnes, while the
+// children's shoes people need are short; then the planner's previews
+// of a norm and its reports.
+func TestBrowserShortages(t *testing.T) {
+	ctx := browser(t)
+	base, w, _ := scenarioServer(t, -1)
+	do(t, ctx,
+		chromedp.Navigate(base+"/shortages?period=month&from=1935-09-01&to=1935-09-30"),
+		chromedp.WaitVisible(chromedp.CSS("section.public-ministry figure.chart svg")),
+		screenshot(t, "shortages-september-1935"),
+	)
+	// Each table's row: needed, planned, produced, accepted, shortage,
+	// surplus, quality loss.
+	figures := func(good string) []float64 {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+			for (const h of document.querySelectorAll("section.public-ministry h3")) {
+				if (h.textContent !== `+strconv.Quote(good)+`) continue;
+				let n = h.nextElementSibling;
+				while (n && !n.querySelector("table")) n = n.nextElementSibling;
+				const cells = n.querySelectorAll("tbody tr td");
+				return Array.from(cells).map(c => parseFloat(c.textContent.replace(/[^0-9.]/g, "")));
+			}
+			return [];
+		})()`))
+		if err != nil || len(v) != 7 {
+			t.Fatalf("figures of %s: got %v (%v)", good, v, err)
+		}
+		return v
+	}
+	coal, shoes := figures("coal"), figures("children's shoes")
+	if coal[3] <= coal[1] || coal[3] <= demo.MineCoalPlanSept1935 {
+		t.Fatalf("coal, September 1935: accepted %v, want it over the plan of %v", coal[3], coal[1])
+	}
+	if shoes[4] <= 0 || shoes[0] != demo.ShoesNeedSept1935 {
+		t.Fatalf("children's shoes, September 1935: got %v, want a shortage of the %d pairs needed", shoes, demo.ShoesNeedSept1935)
+	}
+
+	do(t, ctx,
+		signIn(base, "planner"),
+		chromedp.Navigate(fmt.Sprintf("%s/planner/norms/new?subject=person:%d&good=%d", base, w.Stakhanov, w.Coal)),
+		chromedp.WaitVisible(chromedp.ID("norm-form")),
+		chromedp.SetValue(chromedp.ID("f-amount"), "10"),
+		chromedp.SetValue(chromedp.ID("f-effective_from"), "1935-12-01"),
+		chromedp.SetValue(chromedp.ID("f-reason"), "A trial of a higher norm"),
+		clickToPage(chromedp.Click(chromedp.ID("norm-preview"))),
+		chromedp.WaitVisible(chromedp.ID("norm-preview-result")),
+		screenshot(t, "planner-norm-preview"),
+		chromedp.Navigate(base+"/planner/ratchets?from=1935-01-01&to=1935-12-31"),
+		chromedp.WaitVisible(chromedp.ID("ratchet-raises")),
+		screenshot(t, "planner-ratchets"),
+		chromedp.Navigate(base+"/planner/plans?from=1935-09-01&to=1935-09-30"),
+		chromedp.WaitVisible(chromedp.CSS("section.plan figure.chart svg")),
+		screenshot(t, "planner-plans"),
+	)
+}
+
 func TestBrowserNominator(t *testing.T) {
 	ctx := browser(t)
 	base, _, _ := scenarioServer(t, 0)
