@@ -92,6 +92,25 @@ func CanReadResults(u *User, unit *Unit) error {
 	return nil
 }
 
+// PeriodResults reads a page of a close's final figures for the
+// context's user, who must oversee the closed unit (CanReadResults): the
+// one rule the API and the planner's page both call.
+func PeriodResults(ctx context.Context, s Store, closeID int64, p Page) (*PeriodClose, []*PeriodResult, int, error) {
+	c, err := s.FindPeriodCloseByID(ctx, closeID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	unit, err := s.FindUnitByID(ctx, c.UnitID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if err := CanReadResults(UserFromContext(ctx), unit); err != nil {
+		return nil, nil, 0, err
+	}
+	results, total, err := s.FindPeriodResults(ctx, closeID, p)
+	return c, results, total, err
+}
+
 // MonthName writes a month as a person reads it: "September 1935".
 func MonthName(d Date) string {
 	return fmt.Sprintf("%s %d", d.Month(), d.Year())

@@ -62,18 +62,7 @@ func (s *Server) handlePeriodResults(w http.ResponseWriter, r *http.Request) err
 	if err := q.check(); err != nil {
 		return err
 	}
-	c, err := s.store.FindPeriodCloseByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	unit, err := s.store.FindUnitByID(r.Context(), c.UnitID)
-	if err != nil {
-		return err
-	}
-	if err := stakhanov.CanReadResults(stakhanov.UserFromContext(r.Context()), unit); err != nil {
-		return err
-	}
-	results, total, err := s.store.FindPeriodResults(r.Context(), id, p)
+	_, results, total, err := stakhanov.PeriodResults(r.Context(), s.store, id, p)
 	if err != nil {
 		return err
 	}

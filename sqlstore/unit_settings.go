@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -27,6 +26,13 @@ const hidesRanksColumn = `COALESCE((SELECT s.hide_ranks FROM unit_settings s CRO
 
 // SetUnitHidesRanks adds a setting for the unit; the latest is in force.
 func (db *DB) SetUnitHidesRanks(ctx context.Context, unitID int64, hide bool) error {
+	return db.appendSetting(ctx, unitID, "unit_settings", "hide_ranks", hide, nil)
+}
+
+// appendSetting adds a unit's choice, the next row by seq of table (its
+// value in column), as an admin or a planner in scope; check, if not nil,
+// refuses a unit that may not make the choice.
+func (db *DB) appendSetting(ctx context.Context, unitID int64, table, column string, value bool, check func(*stakhanov.Unit) error) error {
 	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RolePlanner)
 	if err != nil {
 		return err
@@ -36,17 +42,22 @@ func (db *DB) SetUnitHidesRanks(ctx context.Context, unitID int64, hide bool) er
 		if err != nil {
 			return err
 		}
-		if err := requireScope(who, unit.Path, fmt.Sprintf("unit %d", unit.ID)); err != nil {
+		if err := requireScope(who, unit.Path, unit.Name); err != nil {
 			return err
+		}
+		if check != nil {
+			if err := check(unit); err != nil {
+				return err
+			}
 		}
 		var seq int64
-		if err := q.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM unit_settings WHERE unit_id = ?`, unitID).Scan(&seq); err != nil {
+		if err := q.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM `+table+` WHERE unit_id = ?`, unitID).Scan(&seq); err != nil {
 			return err
 		}
-		_, err = q.exec(ctx, `INSERT INTO unit_settings (unit_id, seq, hide_ranks, set_by, set_at) VALUES (?, ?, ?, ?, ?)`,
-			unitID, seq, hide, nullID(who.ID), db.now().UTC())
+		_, err = q.exec(ctx, `INSERT INTO `+table+` (unit_id, seq, `+column+`, set_by, set_at) VALUES (?, ?, ?, ?, ?)`,
+			unitID, seq, value, nullID(who.ID), db.now().UTC())
 		if db.dialect.IsUniqueViolation(err) {
-			return stakhanov.Errorf(stakhanov.ECONFLICT, "the settings of unit %d were changed at the same moment; try again", unitID)
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "the choices of %s were changed at the same moment; try again", unit.Name)
 		}
 		return err
 	})
@@ -60,30 +71,10 @@ const publishesShortagesColumn = `COALESCE((SELECT p.publish FROM shortage_publi
 // SetUnitPublishesShortages adds a ministry's choice to publish its
 // shortages, or to stop; the latest is in force.
 func (db *DB) SetUnitPublishesShortages(ctx context.Context, unitID int64, publish bool) error {
-	who, err := actor(ctx, stakhanov.RoleAdmin, stakhanov.RolePlanner)
-	if err != nil {
-		return err
-	}
-	return db.inTx(ctx, func(q querier) error {
-		unit, err := findUnit(ctx, q, unitID)
-		if err != nil {
-			return err
-		}
-		if err := requireScope(who, unit.Path, unit.Name); err != nil {
-			return err
-		}
+	return db.appendSetting(ctx, unitID, "shortage_publications", "publish", publish, func(unit *stakhanov.Unit) error {
 		if unit.Kind != stakhanov.UnitMinistry {
 			return stakhanov.FieldErrorf("publish_shortages", "%s is a %s: a ministry chooses whether its shortages are published", unit.Name, unit.Kind)
 		}
-		var seq int64
-		if err := q.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM shortage_publications WHERE unit_id = ?`, unitID).Scan(&seq); err != nil {
-			return err
-		}
-		_, err = q.exec(ctx, `INSERT INTO shortage_publications (unit_id, seq, publish, set_by, set_at) VALUES (?, ?, ?, ?, ?)`,
-			unitID, seq, publish, nullID(who.ID), db.now().UTC())
-		if db.dialect.IsUniqueViolation(err) {
-			return stakhanov.Errorf(stakhanov.ECONFLICT, "the choices of %s were changed at the same moment; try again", unit.Name)
-		}
-		return err
+		return nil
 	})
 }

@@ -35,10 +35,10 @@ type Bar struct {
 // phone.
 func BarChart(id, title string, bars []Bar) template.HTML {
 	const (
-		width  = 480
-		rowH   = 46
-		barH   = 16
-		top    = 4
+		width = 480
+		rowH  = 46
+		barH  = 16
+		top   = 4
 	)
 	height := top*2 + rowH*max(len(bars), 1)
 	maxV := 0.0

@@ -402,20 +402,9 @@ func (s *Server) handleCloseResults(w http.ResponseWriter, r *http.Request) erro
 	if err != nil || id <= 0 {
 		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no close %q.", r.PathValue("id"))
 	}
-	c, err := s.store.FindPeriodCloseByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	unit, err := s.store.FindUnitByID(r.Context(), c.UnitID)
-	if err != nil {
-		return err
-	}
-	if err := stakhanov.CanReadResults(stakhanov.UserFromContext(r.Context()), unit); err != nil {
-		return err
-	}
 	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 	offset = max(0, offset)
-	results, total, err := s.store.FindPeriodResults(r.Context(), id, stakhanov.Page{Offset: offset, Limit: resultsPageSize})
+	c, results, total, err := stakhanov.PeriodResults(r.Context(), s.store, id, stakhanov.Page{Offset: offset, Limit: resultsPageSize})
 	if err != nil {
 		return err
 	}
