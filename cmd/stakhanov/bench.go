@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -38,6 +39,7 @@ stakhanov gen (its award and its admin account gen).`, e)
 	award := fs.Int64("award", 1, "the award whose candidates to read (gen makes award 1)")
 	n := fs.Int("n", 200, "requests of each kind")
 	baseline := fs.Int("baseline", 3, "runs of the baseline query")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the candidates requests to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -127,6 +129,18 @@ stakhanov gen (its award and its admin account gen).`, e)
 		}
 		return nil
 	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		// Stopped once the candidates are read, or here on an early return.
+		defer pprof.StopCPUProfile()
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	measure := func(path func() string) ([]time.Duration, error) {
 		var ds []time.Duration
@@ -147,6 +161,7 @@ stakhanov gen (its award and its admin account gen).`, e)
 	if err != nil {
 		return err
 	}
+	pprof.StopCPUProfile()
 	base, baseErr := baselineCandidates(ctx, s.WriteDB(), rule, *baseline)
 	baseText, ratio := "(rule not k_of_n)", ""
 	if baseErr == nil && base > 0 {
