@@ -465,6 +465,9 @@ type User struct {
 	UnitID    int64     `json:"unit_id,omitempty"`
 	PersonID  int64     `json:"person_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Disabled accounts cannot sign in or use a token; disabling one ends
+	// its sessions and revokes its tokens.
+	Disabled bool `json:"disabled"`
 	// ScopePath is the path of the user's unit; empty for the whole tree.
 	ScopePath string `json:"-"`
 }

@@ -15,6 +15,7 @@ type Store interface {
 	CredentialStore
 	LedgerStore
 	AccountStore
+	AccountAdminStore
 	UnitSettingsStore
 	StateStore
 	PeriodCloseStore

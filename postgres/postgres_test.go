@@ -13,7 +13,7 @@ import (
 
 func TestStoreContract(t *testing.T) {
 	pgtest.URL(t)
-	storetest.Run(t, func(t *testing.T) stakhanov.Store { return pgtest.Open(t, time.Now) })
+	storetest.Run(t, func(t *testing.T, now func() time.Time) stakhanov.Store { return pgtest.Open(t, now) })
 }
 
 // TestStateImportsInParts runs the state's property test with imports

@@ -15,8 +15,8 @@ import (
 )
 
 func TestStoreContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) stakhanov.Store {
-		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), time.Now)
+	storetest.Run(t, func(t *testing.T, now func() time.Time) stakhanov.Store {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), now)
 		if err != nil {
 			t.Fatal(err)
 		}

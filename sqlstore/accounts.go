@@ -184,6 +184,10 @@ func (db *DB) CheckPassword(ctx context.Context, name, password string) (*stakha
 	if !checkPasswordHash(password, hash) {
 		return nil, errSignIn
 	}
+	// Said only to whoever knows the password.
+	if u.Disabled {
+		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the account %s is disabled: ask an admin", u.Name)
+	}
 	return u, nil
 }
 
@@ -229,18 +233,16 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*stakhanov.User, e
 	if !strings.HasPrefix(token, sessionPrefix) {
 		return nil, errSession
 	}
-	u := &stakhanov.User{}
 	var expires time.Time
 	var ended int
-	err := db.reader().queryRow(ctx, "SELECT "+userColumns+`, x.expires_at, (SELECT COUNT(*) FROM session_ends e WHERE e.session_id = x.id)
-		FROM sessions x JOIN users u ON u.id = x.user_id LEFT JOIN units s ON s.id = u.unit_id WHERE x.hash = ?`, hashToken(token)).
-		Scan(&u.ID, &u.Name, &u.Role, &u.UnitID, &u.PersonID, &u.CreatedAt, &u.ScopePath, &expires, &ended)
+	u, err := scanUser(db.reader().queryRow(ctx, "SELECT "+userColumns+`, x.expires_at, (SELECT COUNT(*) FROM session_ends e WHERE e.session_id = x.id)
+		FROM sessions x JOIN users u ON u.id = x.user_id LEFT JOIN units s ON s.id = u.unit_id WHERE x.hash = ?`, hashToken(token)), &expires, &ended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errSession
 	} else if err != nil {
 		return nil, err
 	}
-	if ended > 0 || !db.now().Before(expires) {
+	if ended > 0 || u.Disabled || !db.now().Before(expires) {
 		return nil, errSession
 	}
 	return u, nil

@@ -2,14 +2,13 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -230,11 +229,13 @@ func (db *DB) CreateUser(ctx context.Context, u *stakhanov.User) error {
 	})
 }
 
-const userColumns = "u.id, u.name, u.role, COALESCE(u.unit_id, 0), COALESCE(u.person_id, 0), u.created_at, COALESCE(s.path, '')"
+const userColumns = "u.id, u.name, u.role, COALESCE(u.unit_id, 0), COALESCE(u.person_id, 0), u.created_at, COALESCE(s.path, ''), u.disabled"
 
-func scanUser(row *sql.Row) (*stakhanov.User, error) {
+func scanUser(row interface{ Scan(...any) error }, more ...any) (*stakhanov.User, error) {
 	u := &stakhanov.User{}
-	err := row.Scan(&u.ID, &u.Name, &u.Role, &u.UnitID, &u.PersonID, &u.CreatedAt, &u.ScopePath)
+	var disabled int
+	err := row.Scan(append([]any{&u.ID, &u.Name, &u.Role, &u.UnitID, &u.PersonID, &u.CreatedAt, &u.ScopePath, &disabled}, more...)...)
+	u.Disabled = disabled != 0
 	return u, err
 }
 
@@ -255,49 +256,40 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CreateToken issues a token for a user. Tokens carry 256 random bits, so a
-// plain SHA-256 of the token is enough to keep them safe at rest.
-func (db *DB) CreateToken(ctx context.Context, userID int64) (string, error) {
-	who, err := actor(ctx, stakhanov.RoleAdmin)
-	if err != nil {
-		return "", err
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	err = db.inTx(ctx, func(q querier) error {
-		var scope string
-		if err := q.queryRow(ctx, `SELECT COALESCE(s.path, '') FROM users u LEFT JOIN units s ON s.id = u.unit_id WHERE u.id = ?`, userID).Scan(&scope); err != nil {
-			return notFound("user", userID, err)
-		}
-		if scope != "" {
-			if err := requireScope(who, scope, "the user"); err != nil {
-				return err
-			}
-		} else if who.UnitID != 0 {
-			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "the user is outside %s's units", who.Name)
-		}
-		_, err := q.exec(ctx, `INSERT INTO tokens (user_id, hash, created_at) VALUES (?, ?, ?)`, userID, hashToken(token), db.now().UTC())
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
-}
-
 func (db *DB) Authenticate(ctx context.Context, token string) (*stakhanov.User, error) {
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the token is not a Stakhanov token")
 	}
-	u, err := scanUser(db.reader().queryRow(ctx, "SELECT "+userColumns+
-		" FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN units s ON s.id = u.unit_id WHERE t.hash = ?", hashToken(token)))
+	var created time.Time
+	var expires sql.NullTime
+	var revoked int
+	u, err := scanUser(db.reader().queryRow(ctx, "SELECT "+userColumns+`, t.created_at, t.expires_at,
+		(SELECT COUNT(*) FROM token_revocations r WHERE r.token_id = t.id)
+		FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN units s ON s.id = u.unit_id WHERE t.hash = ?`, hashToken(token)),
+		&created, &expires, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the token is not valid")
+	} else if err != nil {
+		return nil, err
 	}
-	return u, err
+	switch {
+	case u.Disabled:
+		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the account %s is disabled", u.Name)
+	case revoked > 0:
+		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the token was revoked: ask an admin for a new one")
+	case !db.now().Before(tokenExpiry(created, expires)):
+		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the token expired on %s: ask an admin for a new one", tokenExpiry(created, expires).UTC().Format("2006-01-02"))
+	}
+	return u, nil
+}
+
+// tokenExpiry is when a token stops working: as issued, or, for one
+// issued before tokens had an expiry, the default lifetime after it was.
+func tokenExpiry(created time.Time, expires sql.NullTime) time.Time {
+	if expires.Valid {
+		return expires.Time
+	}
+	return created.Add(stakhanov.DefaultTokenLifetime)
 }
 
 // escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.

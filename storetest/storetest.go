@@ -5,14 +5,16 @@ package storetest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
 
-// Opener opens a new, empty store for one test; the backend cleans it up
-// when the test ends.
-type Opener func(t *testing.T) stakhanov.Store
+// Opener opens a new, empty store for one test, with now as its clock;
+// the backend cleans it up when the test ends.
+type Opener func(t *testing.T, now func() time.Time) stakhanov.Store
 
 // Run runs the whole contract against stores made by open.
 func Run(t *testing.T, open Opener) {
@@ -47,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"CollectiveFulfilment", testCollectiveFulfilment},
 		{"Scope", testScope},
 		{"Tokens", testTokens},
+		{"AccountAdmin", testAccountAdmin},
 		{"Passwords", testPasswords},
 		{"Sessions", testSessions},
 		{"ImportReports", testImportReports},
@@ -87,12 +90,42 @@ func Run(t *testing.T, open Opener) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.fn(t, open(t))
+			tt.fn(t, open(t, time.Now))
+		})
+	}
+	// The tests that move the store's clock.
+	for _, tt := range []struct {
+		name string
+		fn   func(*testing.T, stakhanov.Store, *clock)
+	}{
+		{"TokenExpiry", testTokenExpiry},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &clock{at: time.Now()}
+			tt.fn(t, open(t, c.now), c)
 		})
 	}
 }
 
 var bg = context.Background()
+
+// clock is a store's clock that a test moves on.
+type clock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.at
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = c.at.Add(d)
+}
 
 // system is the operator's context: every write is allowed.
 var system = stakhanov.NewContext(bg, stakhanov.System)
