@@ -131,6 +131,8 @@ type AccountAdminStore interface {
 	// FindTokens lists tokens, newest first: an admin's, of its scope; any
 	// other user's, its own.
 	FindTokens(ctx context.Context, f TokenFilter) ([]*Token, int, error)
+	// FindTokenByID reads one token, for its user or an admin in scope.
+	FindTokenByID(ctx context.Context, id int64) (*Token, error)
 	// RevokeToken revokes a token: its own user, or an admin in scope.
 	// Revoking it again is not an error.
 	RevokeToken(ctx context.Context, tokenID int64) error

@@ -266,26 +266,39 @@ func (db *DB) FindTokens(ctx context.Context, f stakhanov.TokenFilter) ([]*stakh
 	return list(ctx, db.reader(), tokenColumns, tokenFrom, w, "t.id DESC", f.Page, func(r *sql.Rows) (*stakhanov.Token, error) { return scanToken(r) })
 }
 
+// tokenFor reads a token for who: its own user, or an admin over it.
+func tokenFor(ctx context.Context, q querier, who *stakhanov.User, tokenID int64) (*stakhanov.Token, error) {
+	if who == nil {
+		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "sign in to do this")
+	}
+	t, err := scanToken(q.queryRow(ctx, "SELECT "+tokenColumns+" FROM "+tokenFrom+" WHERE t.id = ?", tokenID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, stakhanov.Errorf(stakhanov.ENOTFOUND, "token %d not found", tokenID)
+	} else if err != nil {
+		return nil, err
+	}
+	if t.UserID != who.ID || who.ID == 0 {
+		u, err := findUserByID(ctx, q, t.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if err := adminOver(who, u); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+func (db *DB) FindTokenByID(ctx context.Context, id int64) (*stakhanov.Token, error) {
+	return tokenFor(ctx, db.reader(), stakhanov.UserFromContext(ctx), id)
+}
+
 func (db *DB) RevokeToken(ctx context.Context, tokenID int64) error {
 	who := stakhanov.UserFromContext(ctx)
-	if who == nil {
-		return stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "sign in to do this")
-	}
 	return db.inTx(ctx, func(q querier) error {
-		t, err := scanToken(q.queryRow(ctx, "SELECT "+tokenColumns+" FROM "+tokenFrom+" WHERE t.id = ?", tokenID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return stakhanov.Errorf(stakhanov.ENOTFOUND, "token %d not found", tokenID)
-		} else if err != nil {
+		t, err := tokenFor(ctx, q, who, tokenID)
+		if err != nil {
 			return err
-		}
-		if t.UserID != who.ID || who.ID == 0 {
-			u, err := findUserByID(ctx, q, t.UserID)
-			if err != nil {
-				return err
-			}
-			if err := adminOver(who, u); err != nil {
-				return err
-			}
 		}
 		if t.RevokedAt != nil {
 			return nil

@@ -1,0 +1,82 @@
+package http_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stakhanov/stakhanov"
+)
+
+// TestAccounts: an admin adds a foreman, issues it a week's token and
+// disables it: the token is refused at once, with the reason; enabled
+// again, a new token works and the old one does not. A foreman revokes its
+// own token and may not list accounts.
+func TestAccounts(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		var u stakhanov.User
+		e.call("POST", "/api/v1/users", map[string]any{"name": "ivan", "role": "foreman", "unit_id": w.mine.ID}, http.StatusCreated, &u)
+		var issued struct {
+			Token string
+			Info  stakhanov.Token
+		}
+		e.call("POST", "/api/v1/tokens", map[string]any{"user_id": u.ID, "expires_in_days": 7}, http.StatusCreated, &issued)
+		if !strings.HasPrefix(issued.Token, "stk_") || issued.Info.ExpiresAt.Sub(issued.Info.CreatedAt) != 7*24*time.Hour {
+			t.Fatalf("issued: got %+v", issued)
+		}
+		var me stakhanov.User
+		e.as(issued.Token, "GET", "/api/v1/me", nil, http.StatusOK, &me)
+		if me.ID != u.ID {
+			t.Fatalf("me: got %+v", me)
+		}
+		e.do("GET", "/api/v1/users", issued.Token, nil).wantError(t, http.StatusForbidden, stakhanov.EFORBIDDEN, "")
+
+		var users list[stakhanov.User]
+		e.call("GET", "/api/v1/users?name=IVA", nil, http.StatusOK, &users)
+		if users.Total != 1 || users.Items[0].Name != "ivan" {
+			t.Fatalf("users named iva: got %+v", users)
+		}
+		e.call("POST", fmt.Sprintf("/api/v1/users/%d/disable", u.ID), map[string]any{"reason": "dismissed"}, http.StatusOK, &u)
+		if !u.Disabled {
+			t.Fatalf("disabled: got %+v", u)
+		}
+		res := e.do("GET", "/api/v1/me", issued.Token, nil)
+		if apiErr := res.wantError(t, http.StatusUnauthorized, stakhanov.EUNAUTHORIZED, ""); !strings.Contains(apiErr.Error.Message, "disabled") {
+			t.Fatalf("a disabled account's token: got %q", apiErr.Error.Message)
+		}
+		e.call("POST", fmt.Sprintf("/api/v1/users/%d/enable", u.ID), map[string]any{}, http.StatusOK, &u)
+		e.do("GET", "/api/v1/me", issued.Token, nil).wantError(t, http.StatusUnauthorized, stakhanov.EUNAUTHORIZED, "")
+		e.call("POST", "/api/v1/tokens", map[string]any{"user_id": u.ID}, http.StatusCreated, &issued)
+		e.as(issued.Token, "GET", "/api/v1/me", nil, http.StatusOK, nil)
+
+		e.call("PUT", fmt.Sprintf("/api/v1/users/%d/role", u.ID), map[string]any{"role": "planner", "reason": "promoted"}, http.StatusOK, &u)
+		e.call("PUT", fmt.Sprintf("/api/v1/users/%d/unit", u.ID), map[string]any{"unit_id": w.brigade.ID}, http.StatusOK, &u)
+		if u.Role != "planner" || u.UnitID != w.brigade.ID {
+			t.Fatalf("changed: got %+v", u)
+		}
+		var changes struct{ Items []stakhanov.AccountChange }
+		e.call("GET", fmt.Sprintf("/api/v1/users/%d/changes", u.ID), nil, http.StatusOK, &changes)
+		if len(changes.Items) != 4 || changes.Items[0].Reason != "dismissed" {
+			t.Fatalf("changes: got %+v", changes.Items)
+		}
+		e.do("PUT", fmt.Sprintf("/api/v1/users/%d/role", u.ID), e.admin, map[string]any{"role": "tsar"}).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "role")
+		e.do("PUT", fmt.Sprintf("/api/v1/users/%d/unit", u.ID), e.admin, map[string]any{}).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "unit_id")
+		e.do("POST", "/api/v1/tokens", e.admin, map[string]any{"user_id": u.ID, "expires_in_days": 5000}).wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "expires_in_days")
+
+		// Its own tokens: listed and revoked by it.
+		var tokens list[stakhanov.Token]
+		e.as(issued.Token, "GET", "/api/v1/tokens", nil, http.StatusOK, &tokens)
+		if tokens.Total != 2 {
+			t.Fatalf("its tokens: got %+v", tokens)
+		}
+		var revoked stakhanov.Token
+		e.as(issued.Token, "POST", fmt.Sprintf("/api/v1/tokens/%d/revocation", tokens.Items[0].ID), nil, http.StatusOK, &revoked)
+		if revoked.RevokedAt == nil {
+			t.Fatalf("revoked: got %+v", revoked)
+		}
+		e.do("GET", "/api/v1/me", issued.Token, nil).wantError(t, http.StatusUnauthorized, stakhanov.EUNAUTHORIZED, "")
+	})
+}
