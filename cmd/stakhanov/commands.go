@@ -261,12 +261,14 @@ func cmdUser(ctx context.Context, args []string, e *env) error {
 	unit := fs.Int64("unit", 0, "id of the unit the account is limited to (0: the whole organisation)")
 	person := fs.Int64("person", 0, "id of the person the account belongs to, if any")
 	passwordStdin := fs.Bool("password-stdin", false, "read the account's web sign-in password from the first line of standard input")
-	if len(args) > 0 && args[0] == "passwd" {
-		return cmdUserPasswd(ctx, args[1:], e)
+	if len(args) > 0 {
+		if sub, ok := userCommands[args[0]]; ok {
+			return sub(ctx, args[1:], e)
+		}
 	}
 	if len(args) == 0 || args[0] != "add" {
 		fs.Usage()
-		return fmt.Errorf("%w: stakhanov user add [flags] NAME", errUsage)
+		return fmt.Errorf("%w: stakhanov user add|list|disable|enable|set-role|set-unit|passwd [flags] ...", errUsage)
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -298,44 +300,11 @@ func cmdUser(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "user %s (%s) added; its token, shown once:\n", u.Name, u.Role)
+	fmt.Fprintf(e.stderr, "user %s (id %d, %s) added; its token, shown once:\n", u.Name, u.ID, u.Role)
 	fmt.Fprintln(e.stdout, token)
 	return nil
 }
 
-func cmdToken(ctx context.Context, args []string, e *env) error {
-	c, err := config(e)
-	if err != nil {
-		return err
-	}
-	fs := newFlags("token create", "USER", "Issue a new bearer token for a user and print it. Only its hash is kept.", e)
-	c.dbFlag(fs)
-	if len(args) == 0 || args[0] != "create" {
-		fs.Usage()
-		return fmt.Errorf("%w: stakhanov token create [flags] USER", errUsage)
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: stakhanov token create [flags] USER", errUsage)
-	}
-	s, err := openStore(ctx, c.DB, e.now, c.storeOptions()...)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := s.FindUserByName(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	token, err := s.CreateToken(systemContext(ctx), u.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, token)
-	return nil
-}
 
 func cmdVersion(ctx context.Context, args []string, e *env) error {
 	fs := newFlags("version", "", "Print the version of this build.", e)

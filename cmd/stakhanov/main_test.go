@@ -308,3 +308,70 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo exit code after interrupt: %d; stderr: %s", code, errOut)
 	}
 }
+
+// TestAccountCommands: the operator lists accounts, disables one (its
+// token is refused at once), enables it, changes its role and unit, and
+// lists and revokes tokens; user add says the new account's id.
+func TestAccountCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "accounts.db")
+	runOK := func(args ...string) (string, string) {
+		t.Helper()
+		e, out, errOut := testEnv(map[string]string{"STAKHANOV_DB": db})
+		if code := run(context.Background(), args, e); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		return out.String(), errOut.String()
+	}
+	token, said := runOK("user", "add", "-role", "foreman", "ivan")
+	token = strings.TrimSpace(token)
+	if !strings.Contains(said, "user ivan (id 1, foreman) added") {
+		t.Fatalf("user add: said %q, want the new account's id", said)
+	}
+	runOK("user", "add", "-role", "auditor", "olga")
+	if out, _ := runOK("user", "list"); !strings.Contains(out, "ivan") || !strings.Contains(out, "olga") || !strings.Contains(out, "enabled") {
+		t.Fatalf("user list: got\n%s", out)
+	}
+	if out, _ := runOK("user", "disable", "-reason", "dismissed", "ivan"); !strings.Contains(out, "disabled") {
+		t.Fatalf("user disable: got %q", out)
+	}
+	s, err := sqlite.Open(context.Background(), db, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(context.Background(), token); stakhanov.ErrorCode(err) != stakhanov.EUNAUTHORIZED {
+		t.Fatalf("a disabled account's token: got %v", err)
+	}
+	s.Close()
+	if out, _ := runOK("user", "list", "-name", "iva"); !strings.Contains(out, "disabled") || strings.Contains(out, "olga") {
+		t.Fatalf("user list -name iva: got\n%s", out)
+	}
+	runOK("user", "enable", "ivan")
+	runOK("user", "set-role", "ivan", "planner")
+	runOK("user", "set-unit", "ivan", "0")
+	fresh, said := runOK("token", "create", "-expires-days", "7", "ivan")
+	if !strings.Contains(said, "for ivan, until") {
+		t.Fatalf("token create: said %q", said)
+	}
+	out, _ := runOK("token", "list", "ivan")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 3 || !strings.Contains(lines[2], "revoked") || !strings.Contains(lines[1], "live") {
+		t.Fatalf("token list ivan: got\n%s", out)
+	}
+	id := strings.Fields(strings.Split(strings.TrimSpace(out), "\n")[1])[0]
+	runOK("token", "revoke", id)
+	s, err = sqlite.Open(context.Background(), db, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Authenticate(context.Background(), strings.TrimSpace(fresh)); stakhanov.ErrorCode(err) != stakhanov.EUNAUTHORIZED {
+		t.Fatalf("a revoked token: got %v", err)
+	}
+	u, err := s.FindUserByName(context.Background(), "ivan")
+	if err != nil || u.Role != stakhanov.RolePlanner || u.Disabled {
+		t.Fatalf("ivan after the changes: got %+v, %v", u, err)
+	}
+	e, _, errOut := testEnv(map[string]string{"STAKHANOV_DB": db})
+	if code := run(context.Background(), []string{"user", "set-role", "ivan", "tsar"}, e); code != 1 || !strings.Contains(errOut.String(), "role") {
+		t.Fatalf("set-role tsar: exit %d, %q", code, errOut)
+	}
+}
