@@ -305,7 +305,6 @@ func cmdUser(ctx context.Context, args []string, e *env) error {
 	return nil
 }
 
-
 func cmdVersion(ctx context.Context, args []string, e *env) error {
 	fs := newFlags("version", "", "Print the version of this build.", e)
 	if err := fs.Parse(args); err != nil {
