@@ -2,6 +2,7 @@ package stakhanov
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -35,6 +36,13 @@ type AccountStore interface {
 	// EndSession signs a session out. Holding the token is the right to
 	// end it; ending an unknown or ended session is not an error.
 	EndSession(ctx context.Context, token string) error
+}
+
+// ErrAccountDisabled is the answer to a disabled account's sign-in, told
+// only to whoever gave its password, and to its tokens and sessions. Its
+// field is "account", which tells it from a wrong password.
+func ErrAccountDisabled(name string) error {
+	return &Error{Code: EUNAUTHORIZED, Field: "account", Message: fmt.Sprintf("the account %s is disabled: ask an admin", name)}
 }
 
 // DefaultTokenLifetime is how long a bearer token works when its issuer

@@ -186,7 +186,7 @@ func (db *DB) CheckPassword(ctx context.Context, name, password string) (*stakha
 	}
 	// Said only to whoever knows the password.
 	if u.Disabled {
-		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the account %s is disabled: ask an admin", u.Name)
+		return nil, stakhanov.ErrAccountDisabled(u.Name)
 	}
 	return u, nil
 }

@@ -274,7 +274,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*stakhanov.User, 
 	}
 	switch {
 	case u.Disabled:
-		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the account %s is disabled", u.Name)
+		return nil, stakhanov.ErrAccountDisabled(u.Name)
 	case revoked > 0:
 		return nil, stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the token was revoked: ask an admin for a new one")
 	case !db.now().Before(tokenExpiry(created, expires)):

@@ -117,7 +117,9 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	if form.OK() {
 		var err error
 		u, err = s.store.CheckPassword(r.Context(), name, password)
-		if stakhanov.ErrorCode(err) == stakhanov.EUNAUTHORIZED {
+		if stakhanov.ErrorField(err) == "account" {
+			form.Message = "This account is disabled: ask an admin to enable it."
+		} else if stakhanov.ErrorCode(err) == stakhanov.EUNAUTHORIZED {
 			form.Message = "The name or the password is not right."
 		} else if err != nil {
 			return err

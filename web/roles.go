@@ -32,6 +32,10 @@ var navs = map[string][]Link{
 	stakhanov.RoleVerifier: {
 		{"/verifier", "Flagged reports"},
 	},
+	stakhanov.RoleAdmin: {
+		{"/admin", "Admin"},
+		{"/admin/accounts", "Accounts"},
+	},
 	stakhanov.RoleAuditor: {
 		{"/auditor", "Honours ledger"},
 		{"/registry", "Registry"},

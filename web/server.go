@@ -179,6 +179,11 @@ func (s *Server) table() []route {
 		// Start pages of the roles whose work is done through the API for
 		// now (roles.go).
 		{"GET", "/admin", only(stakhanov.RoleAdmin), s.handleRoleHome},
+		// Admin (admin.go).
+		{"GET", "/admin/accounts", only(stakhanov.RoleAdmin), s.handleAdminAccounts},
+		{"GET", "/admin/accounts/{id}", only(stakhanov.RoleAdmin), s.handleAdminAccount},
+		{"POST", "/admin/accounts/{id}/{change}", only(stakhanov.RoleAdmin), s.handleAdminAccountChange},
+		{"POST", "/admin/tokens/{id}/revoke", only(stakhanov.RoleAdmin), s.handleAdminRevokeToken},
 		// Verifier (verifier.go).
 		{"GET", "/verifier", only(stakhanov.RoleVerifier), s.handleVerifier},
 		{"GET", "/verifier/reports/{id}", only(stakhanov.RoleVerifier), s.handleVerifierReport},

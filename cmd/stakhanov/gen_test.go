@@ -48,7 +48,7 @@ func TestGen(t *testing.T) {
 			}
 			awardID, _ := strconv.ParseInt(m[1], 10, 64)
 			ctx := context.Background()
-			s, err := openStore(ctx, db, time.Now)
+			s, err := openStore(ctx, db, func() time.Time { return genNow })
 			if err != nil {
 				t.Fatal(err)
 			}
