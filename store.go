@@ -16,6 +16,7 @@ type Store interface {
 	LedgerStore
 	AccountStore
 	AccountAdminStore
+	SecurityStore
 	UnitSettingsStore
 	StateStore
 	PeriodCloseStore

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 
@@ -34,6 +35,8 @@ func errorStatus(code string) int {
 		return http.StatusConflict
 	case stakhanov.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case stakhanov.ETOOMANY:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
@@ -69,6 +72,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			Report: stakhanov.ErrorReportID(err)}
 	}
 	status := errorStatus(body.Error.Code)
+	if status == http.StatusForbidden {
+		s.recordRefusal(r, err)
+	}
 	if status == http.StatusInternalServerError {
 		// The code may be one errorStatus does not know; never show it.
 		body.Error = errorDetail{Code: stakhanov.EINTERNAL, Message: "internal error"}
@@ -124,4 +130,20 @@ func writeRawJSON(w http.ResponseWriter, status int, parts ...[]byte) error {
 	}
 	out.Write([]byte{'\n'})
 	return nil
+}
+
+// recordRefusal keeps a refused permission where an auditor reads it. A
+// failure to keep it is logged: the answer to the client stands.
+func (s *Server) recordRefusal(r *http.Request, err error) {
+	if rerr := stakhanov.RecordRefusal(r.Context(), s.store, clientAddress(r), r.Method, r.URL.Path, err); rerr != nil {
+		s.logger.ErrorContext(r.Context(), "cannot record a refusal", "error", rerr)
+	}
+}
+
+// clientAddress is the address a request came from, without its port.
+func clientAddress(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }

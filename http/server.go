@@ -91,6 +91,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v1/users/{id}/enable", needsToken, s.handleEnableUser},
 		{"PUT", "/api/v1/users/{id}/role", needsToken, s.handleSetUserRole},
 		{"PUT", "/api/v1/users/{id}/unit", needsToken, s.handleSetUserUnit},
+		{"GET", "/api/v1/security-events", needsToken, s.handleSecurityEvents},
 		{"GET", "/api/v1/tokens", needsToken, s.handleTokens},
 		{"POST", "/api/v1/tokens", needsToken, s.handleIssueToken},
 		{"GET", "/api/v1/tokens/{id}", needsToken, byID(s.store.FindTokenByID, same)},
@@ -271,7 +272,10 @@ func (s *Server) handle(rt route) http.Handler {
 		}()
 		ctx, err := s.authenticate(r, rt.access)
 		if err == nil {
-			err = rt.handle(w, r.WithContext(ctx))
+			// The request with its user, for the handler and for
+			// writeError, which records refusals.
+			r = r.WithContext(ctx)
+			err = rt.handle(w, r)
 		}
 		if err != nil {
 			s.writeError(w, r, err)

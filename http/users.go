@@ -180,3 +180,19 @@ func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request) error
 	}
 	return writeJSON(w, http.StatusOK, t)
 }
+
+// handleSecurityEvents lists sign-ins and refusals, the latest first, for
+// auditors and unscoped admins.
+func (s *Server) handleSecurityEvents(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	f := stakhanov.SecurityEventFilter{Kind: q.oneOf("kind", stakhanov.EventSignIn, stakhanov.EventSignInFailed, stakhanov.EventSignInThrottled, stakhanov.EventForbidden),
+		Name: q.get("name"), Page: q.page()}
+	if err := q.check(); err != nil {
+		return err
+	}
+	events, total, err := s.store.FindSecurityEvents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newList(events, total, f.Page))
+}

@@ -80,3 +80,25 @@ func TestAccounts(t *testing.T) {
 		e.do("GET", "/api/v1/me", issued.Token, nil).wantError(t, http.StatusUnauthorized, stakhanov.EUNAUTHORIZED, "")
 	})
 }
+
+// TestRefusalsRecorded: a worker's refused write is kept, and an auditor
+// reads it through the API; a worker may not read the events.
+func TestRefusalsRecorded(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		_, worker := e.user("worker", stakhanov.RoleWorker, w.mine.ID, w.miner.ID)
+		_, auditor := e.user("auditor", stakhanov.RoleAuditor, 0, 0)
+		e.do("POST", "/api/v1/plans", worker, map[string]any{"unit_id": w.mine.ID, "good_id": w.coal.ID, "period": "month",
+			"start": "1935-09-01", "quantity": 1, "reason": "x"}).wantError(t, http.StatusForbidden, stakhanov.EFORBIDDEN, "")
+		var events list[stakhanov.SecurityEvent]
+		e.as(auditor, "GET", "/api/v1/security-events?kind=forbidden", nil, http.StatusOK, &events)
+		if events.Total != 1 || events.Items[0].Name != "worker" || events.Items[0].Method != "POST" || events.Items[0].Path != "/api/v1/plans" {
+			t.Fatalf("refusals: got %+v", events)
+		}
+		e.do("GET", "/api/v1/security-events", worker, nil).wantError(t, http.StatusForbidden, stakhanov.EFORBIDDEN, "")
+		e.as(auditor, "GET", "/api/v1/security-events?kind=forbidden", nil, http.StatusOK, &events)
+		if events.Total != 2 {
+			t.Fatalf("the worker's try to read the events is a refusal too: got %d", events.Total)
+		}
+	})
+}

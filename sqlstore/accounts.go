@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,20 @@ func (db *DB) passwordParams() PasswordParams {
 		return DefaultPasswordParams
 	}
 	return *db.pw
+}
+
+// hashSlot waits for a turn to compute a password hash. Each takes the
+// hash's memory (19 MiB by default): 64 sign-ins at once took the server
+// to 2.68 GB. At most GOMAXPROCS (at least 2) run at once; the others
+// wait, as long as their request does.
+func (db *DB) hashSlot(ctx context.Context) (release func(), err error) {
+	db.hashOnce.Do(func() { db.hashes = make(chan struct{}, max(2, runtime.GOMAXPROCS(0))) })
+	select {
+	case db.hashes <- struct{}{}:
+		return func() { <-db.hashes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // hashPassword returns the PHC string of an argon2id hash:
@@ -130,7 +145,12 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, password string) er
 	if err := validPassword(password); err != nil {
 		return err
 	}
+	release, err := db.hashSlot(ctx)
+	if err != nil {
+		return err
+	}
 	hash, err := hashPassword(password, db.passwordParams())
+	release()
 	if err != nil {
 		return err
 	}
@@ -165,6 +185,16 @@ func requireUserInScope(ctx context.Context, q querier, who *stakhanov.User, use
 var errSignIn = stakhanov.Errorf(stakhanov.EUNAUTHORIZED, "the name or the password is not right")
 
 func (db *DB) CheckPassword(ctx context.Context, name, password string) (*stakhanov.User, error) {
+	release, err := db.hashSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if len(password) > stakhanov.MaxPasswordLength || name != stakhanov.CleanText(name, len(name)) {
+		// No account has such a name or password.
+		checkPasswordHash("", dummyHash())
+		return nil, errSignIn
+	}
 	q := db.reader()
 	u, err := scanUser(q.queryRow(ctx, "SELECT "+userColumns+" FROM users u LEFT JOIN units s ON s.id = u.unit_id WHERE u.name = ?", name))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -44,6 +44,9 @@ type DB struct {
 	// pw are the password hash costs (accounts.go); nil is the default.
 	pwMu sync.Mutex
 	pw   *PasswordParams
+	// hashes bounds the password hashes computed at once (hashSlot).
+	hashOnce sync.Once
+	hashes   chan struct{}
 	// group gathers concurrent writes into shared commits; nil when off.
 	group *committer
 	// unitInfos caches what the state needs of each unit (unitInfo):

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"Scope", testScope},
 		{"Tokens", testTokens},
 		{"AccountAdmin", testAccountAdmin},
+		{"RefusalRecorded", testRefusalRecorded},
 		{"Passwords", testPasswords},
 		{"Sessions", testSessions},
 		{"ImportReports", testImportReports},
@@ -99,6 +100,7 @@ func Run(t *testing.T, open Opener) {
 		fn   func(*testing.T, stakhanov.Store, *clock)
 	}{
 		{"TokenExpiry", testTokenExpiry},
+		{"SignInThrottle", testSignInThrottle},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &clock{at: time.Now()}

@@ -137,7 +137,7 @@ func (s *Server) handleAdminAccountChange(w http.ResponseWriter, r *http.Request
 	default:
 		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no change %q.", change)
 	}
-	if err := form.FromError(err, map[string]string{"unit_id": "unit"}); err != nil {
+	if err := s.fromError(r, form, err, map[string]string{"unit_id": "unit"}); err != nil {
 		return err
 	}
 	if !form.OK() {

@@ -53,7 +53,14 @@ type auditorData struct {
 	// knows it.
 	PublicKey string
 	Check     *ledger.Report
+	// Events are the latest sign-ins and refusals (EventsPager).
+	Events      []*stakhanov.SecurityEvent
+	EventsPager pager
+	EventKind   string
 }
+
+// eventsPageSize is how many security events a page of them shows.
+const eventsPageSize = 50
 
 // handleAuditor is the auditor's start page.
 func (s *Server) handleAuditor(w http.ResponseWriter, r *http.Request) error {
@@ -106,6 +113,19 @@ func (s *Server) handleAuditor(w http.ResponseWriter, r *http.Request) error {
 	if data.Check, err = ledger.Verify(ctx, s.store, verifier); err != nil {
 		return err
 	}
+	eventsOffset, _ := strconv.Atoi(r.URL.Query().Get("events_offset"))
+	eventsOffset = max(eventsOffset, 0)
+	data.EventKind = r.URL.Query().Get("kind")
+	switch data.EventKind {
+	case "", stakhanov.EventSignIn, stakhanov.EventSignInFailed, stakhanov.EventSignInThrottled, stakhanov.EventForbidden:
+	default:
+		return stakhanov.Errorf(stakhanov.EINVALID, "There is no kind of event %s.", stakhanov.ShortQuote(data.EventKind))
+	}
+	events, eventsTotal, err := s.store.FindSecurityEvents(ctx, stakhanov.SecurityEventFilter{Kind: data.EventKind, Page: stakhanov.Page{Offset: eventsOffset, Limit: eventsPageSize}})
+	if err != nil {
+		return err
+	}
+	data.Events, data.EventsPager = events, newPagerAt(r.URL, "events_offset", eventsOffset, eventsPageSize, len(events), eventsTotal)
 	s.render(w, r, http.StatusOK, "auditor", "Honours ledger", data)
 	return nil
 }

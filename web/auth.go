@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"net"
 	"net/http"
 	"strings"
 
@@ -116,12 +117,17 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	var u *stakhanov.User
 	if form.OK() {
 		var err error
-		u, err = s.store.CheckPassword(r.Context(), name, password)
-		if stakhanov.ErrorField(err) == "account" {
+		u, err = stakhanov.SignIn(r.Context(), s.store, name, password, clientAddress(r), s.now())
+		switch {
+		case stakhanov.ErrorCode(err) == stakhanov.ETOOMANY:
+			form.Message = "Too many failed sign-ins: " + strings.TrimPrefix(stakhanov.ErrorMessage(err), "too many failed sign-ins: ") + "."
+			s.render(w, r, http.StatusTooManyRequests, "signin", "Sign in", signInData{Form: form, Next: next, Note: s.cfg.SignInNote})
+			return nil
+		case stakhanov.ErrorField(err) == "account":
 			form.Message = "This account is disabled: ask an admin to enable it."
-		} else if stakhanov.ErrorCode(err) == stakhanov.EUNAUTHORIZED {
+		case stakhanov.ErrorCode(err) == stakhanov.EUNAUTHORIZED:
 			form.Message = "The name or the password is not right."
-		} else if err != nil {
+		case err != nil:
 			return err
 		}
 	}
@@ -155,6 +161,15 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.clearCookie(w, r, sessionCookie)
 	return redirect(w, r, "/?signedout=1")
+}
+
+// clientAddress is the address a request came from, without its port:
+// what the sign-in throttle counts per address.
+func clientAddress(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }
 
 // safeNext keeps a post-sign-in target only if it is a path on this site.

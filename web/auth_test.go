@@ -188,3 +188,25 @@ func TestRoleLanding(t *testing.T) {
 		}
 	})
 }
+
+// TestSignInThrottle: after five wrong passwords the sign-in page says to
+// wait, with a 429, even for the right password; the auditor's page
+// lists the failed sign-ins.
+func TestSignInThrottle(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	for i := range 5 {
+		r := c.submit("/signin", "/signin", url.Values{"name": {"foreman"}, "password": {"wrong password"}})
+		if r.status != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: status %d", i+1, r.status)
+		}
+	}
+	r := c.submit("/signin", "/signin", url.Values{"name": {"foreman"}, "password": {"foreman-demo"}})
+	if r.status != http.StatusTooManyRequests {
+		t.Fatalf("the right password after five wrong ones: status %d", r.status)
+	}
+	mustContain(t, r.body, "Too many failed sign-ins: wait")
+	a := f.client(t)
+	a.signIn("auditor")
+	mustContain(t, a.get("/auditor").body, `id="security-events"`, "signin_failed", "foreman")
+}

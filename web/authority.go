@@ -175,7 +175,7 @@ func (s *Server) handleDraftDecree(w http.ResponseWriter, r *http.Request) error
 		if err == nil {
 			return redirect(w, r, fmt.Sprintf("/authority/decrees/%d?drafted=1", d.ID))
 		}
-		if err := form.FromError(err, map[string]string{"entries": "nomination"}); err != nil {
+		if err := s.fromError(r, form, err, map[string]string{"entries": "nomination"}); err != nil {
 			return err
 		}
 		status = honStatus(err)
@@ -440,7 +440,7 @@ func (s *Server) handleSignDecree(w http.ResponseWriter, r *http.Request) error 
 	if err == nil {
 		return redirect(w, r, fmt.Sprintf("/authority/decrees/%d?signed=1", id))
 	}
-	if ferr := NewForm(nil).FromError(err, nil); ferr != nil {
+	if ferr := s.fromError(r, NewForm(nil), err, nil); ferr != nil {
 		return ferr
 	}
 	return s.decreePage(w, r, honStatus(err), err)

@@ -341,7 +341,7 @@ func (s *Server) handleVote(w http.ResponseWriter, r *http.Request) error {
 		if err == nil {
 			return redirect(w, r, fmt.Sprintf("/committee/nominations/%d?voted=1", id))
 		}
-		if err := form.FromError(err, nil); err != nil {
+		if err := s.fromError(r, form, err, nil); err != nil {
 			return err
 		}
 		status = honStatus(err)

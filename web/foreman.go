@@ -322,7 +322,7 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 			// correction, rather than the store's words for the API.
 			taken = id
 			form.Message = fmt.Sprintf("This shift already has report %d.", id)
-		} else if err := form.FromError(err, map[string]string{"good_id": "good", "key": ""}); err != nil {
+		} else if err := s.fromError(r, form, err, map[string]string{"good_id": "good", "key": ""}); err != nil {
 			return err
 		}
 		replayed = err == nil && !created[0]

@@ -297,7 +297,7 @@ func (s *Server) handleFileNomination(w http.ResponseWriter, r *http.Request) er
 		if err == nil {
 			return redirect(w, r, fmt.Sprintf("/nominator/nominations/%d?filed=1", n.ID))
 		}
-		if err := form.FromError(err, map[string]string{"award_id": "award", "source": "dossier"}); err != nil {
+		if err := s.fromError(r, form, err, map[string]string{"award_id": "award", "source": "dossier"}); err != nil {
 			return err
 		}
 		status = honStatus(err)
@@ -439,7 +439,7 @@ func (s *Server) handleNominateCandidate(w http.ResponseWriter, r *http.Request)
 	if err == nil {
 		return redirect(w, r, fmt.Sprintf("/nominator/nominations/%d?filed=1", n.ID))
 	}
-	if ferr := NewForm(nil).FromError(err, nil); ferr != nil {
+	if ferr := s.fromError(r, NewForm(nil), err, nil); ferr != nil {
 		return ferr
 	}
 	return s.candidatesPage(w, r, honStatus(err), stakhanov.ErrorMessage(err))

@@ -202,7 +202,7 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if form.OK() && preview {
 		p, err := stakhanov.PreviewNorm(r.Context(), s.store, n, s.today())
-		if err := form.FromError(err, map[string]string{"good_id": "good"}); err != nil {
+		if err := s.fromError(r, form, err, map[string]string{"good_id": "good"}); err != nil {
 			return err
 		}
 		if form.OK() {
@@ -211,7 +211,7 @@ func (s *Server) handleCreateNorm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if form.OK() {
 		err := s.store.CreateNorm(r.Context(), n)
-		if err := form.FromError(err, map[string]string{"good_id": "good"}); err != nil {
+		if err := s.fromError(r, form, err, map[string]string{"good_id": "good"}); err != nil {
 			return err
 		}
 	}

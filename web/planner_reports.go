@@ -378,7 +378,7 @@ func (s *Server) handleClosePeriod(w http.ResponseWriter, r *http.Request) error
 		form.Fail("reason", "Say why the month is closed: it is kept with the close.")
 	}
 	if form.OK() {
-		if err := form.FromError(s.store.ClosePeriod(r.Context(), c), map[string]string{"unit_id": "month"}); err != nil {
+		if err := s.fromError(r, form, s.store.ClosePeriod(r.Context(), c), map[string]string{"unit_id": "month"}); err != nil {
 			return err
 		}
 	}

@@ -150,7 +150,7 @@ func (s *Server) handleScheduleCeremony(w http.ResponseWriter, r *http.Request) 
 		if err == nil {
 			return redirect(w, r, fmt.Sprintf("/registrar/ceremonies/%d?scheduled=1", c.ID))
 		}
-		if err := form.FromError(err, map[string]string{"conferrals": "conferral"}); err != nil {
+		if err := s.fromError(r, form, err, map[string]string{"conferrals": "conferral"}); err != nil {
 			return err
 		}
 		status = honStatus(err)
@@ -227,7 +227,7 @@ func (s *Server) handleMarkPresented(w http.ResponseWriter, r *http.Request) err
 	if err == nil {
 		return redirect(w, r, fmt.Sprintf("/registrar/ceremonies/%d?presented=%d#conferral-%d", id, cid, cid))
 	}
-	if ferr := NewForm(nil).FromError(err, nil); ferr != nil {
+	if ferr := s.fromError(r, NewForm(nil), err, nil); ferr != nil {
 		return ferr
 	}
 	return s.ceremonyPage(w, r, honStatus(err), stakhanov.ErrorMessage(err))

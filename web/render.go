@@ -65,6 +65,7 @@ var funcs = template.FuncMap{
 	"pct":     formatPercent,
 	"percent": func(v float64) string { return formatPercent(&v) },
 	"mul100":  func(v float64) float64 { return v * 100 },
+	"list":    func(v ...string) []string { return v },
 	"date":    func(d stakhanov.Date) string { return d.String() },
 	"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"subject": func(s stakhanov.Subject) string { return s.String() },

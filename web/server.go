@@ -322,6 +322,7 @@ func (s *Server) handle(rt route) http.Handler {
 			return
 		}
 		if u != nil && !rt.access.allows(u) {
+			// writeError records the refusal.
 			s.writeError(w, r, stakhanov.Errorf(stakhanov.EFORBIDDEN, "This page is for the %s role; you are signed in as a %s.",
 				strings.Join(rt.access.roles, " or "), u.Role))
 			return
@@ -384,6 +385,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case stakhanov.ENOTFOUND:
 		s.errorPage(w, r, http.StatusNotFound, stakhanov.ErrorMessage(err))
 	case stakhanov.EFORBIDDEN:
+		s.recordRefusal(r, err)
 		s.errorPage(w, r, http.StatusForbidden, stakhanov.ErrorMessage(err))
 	case stakhanov.EINVALID:
 		s.errorPage(w, r, http.StatusBadRequest, stakhanov.ErrorMessage(err))
@@ -413,4 +415,22 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) error {
 	u := stakhanov.UserFromContext(r.Context())
 	http.Redirect(w, r, StartPage(u.Role), http.StatusSeeOther)
 	return nil
+}
+
+// fromError is Form.FromError for a request: a refused permission shown
+// on the form is recorded for the auditor, as writeError records one
+// shown as a page.
+func (s *Server) fromError(r *http.Request, f *Form, err error, rename map[string]string) error {
+	if stakhanov.ErrorCode(err) == stakhanov.EFORBIDDEN {
+		s.recordRefusal(r, err)
+	}
+	return f.FromError(err, rename)
+}
+
+// recordRefusal keeps a refused permission where an auditor reads it. A
+// failure to keep it is logged: the answer to the user stands.
+func (s *Server) recordRefusal(r *http.Request, err error) {
+	if rerr := stakhanov.RecordRefusal(r.Context(), s.store, clientAddress(r), r.Method, r.URL.Path, err); rerr != nil {
+		s.logger.ErrorContext(r.Context(), "cannot record a refusal", "error", rerr)
+	}
 }

@@ -292,7 +292,7 @@ func (s *Server) handleVerifyReport(w http.ResponseWriter, r *http.Request) erro
 		if err == nil {
 			return redirect(w, r, fmt.Sprintf("/verifier?decided=%d", id))
 		}
-		if err := form.FromError(err, nil); err != nil {
+		if err := s.fromError(r, form, err, nil); err != nil {
 			return err
 		}
 		status = honStatus(err)

@@ -523,7 +523,7 @@ func (s *Server) handleRecommend(w http.ResponseWriter, r *http.Request) error {
 	}
 	if form.OK() {
 		err := s.store.CreateRecommendation(ctx, rec)
-		if err := form.FromError(err, map[string]string{"award_id": "award"}); err != nil {
+		if err := s.fromError(r, form, err, map[string]string{"award_id": "award"}); err != nil {
 			return err
 		}
 	}
