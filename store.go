@@ -17,6 +17,7 @@ type Store interface {
 	AccountStore
 	AccountAdminStore
 	SecurityStore
+	SigningKeyStore
 	UnitSettingsStore
 	StateStore
 	PeriodCloseStore

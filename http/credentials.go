@@ -2,9 +2,12 @@ package http
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/go-jose/go-jose/v4"
 
 	"github.com/stakhanov/stakhanov"
 	"github.com/stakhanov/stakhanov/credential"
@@ -112,8 +115,24 @@ func (s *Server) handleJWKS(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	set := is.JWKS()
+	// The keys retired by a rotation still verify what they signed.
+	keys, err := s.store.SigningKeys(r.Context(), stakhanov.KeyCredential)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if k.RetiredAt == nil || k.KeyID == is.KeyID() {
+			continue
+		}
+		var jwk jose.JSONWebKey
+		if err := jwk.UnmarshalJSON([]byte(k.Public)); err != nil {
+			return fmt.Errorf("retired credential key %s: %w", k.KeyID, err)
+		}
+		set.Keys = append(set.Keys, jwk)
+	}
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	return writeJSON(w, http.StatusOK, is.JWKS())
+	return writeJSON(w, http.StatusOK, set)
 }
 
 // handleBakedInsignia answers with the award's insignia with the

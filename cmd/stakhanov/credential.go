@@ -28,22 +28,12 @@ func (c Config) credentialKeyPath() string {
 // credentialIssuer loads the key that signs credentials, making it at
 // first start (readable only by its owner), and returns the issuer under
 // the configured base URL or, by default, the listener's.
-func (m *Main) credentialIssuer() (*credential.Issuer, error) {
-	path := m.Config.credentialKeyPath()
-	key, created, err := credential.LoadOrCreateKey(path)
-	if err != nil {
-		return nil, fmt.Errorf("credential key %s: %w", path, err)
-	}
-	if created {
-		m.Logger.Info("created the key that signs credentials", "path", path)
-	} else if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
-		m.Logger.Warn("the key that signs credentials is readable by others: chmod 600 it", "path", path, "mode", fmt.Sprintf("%o", st.Mode().Perm()))
-	}
+func (m *Main) credentialIssuer(ctx context.Context) (*credential.Issuer, error) {
 	base := m.Config.BaseURL
 	if base == "" {
 		base = m.URL()
 	}
-	return credential.NewIssuer(base, key)
+	return m.credentialKey(ctx, base)
 }
 
 // errVerdict is a verification that failed: the verdict is printed

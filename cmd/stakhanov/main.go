@@ -83,8 +83,9 @@ func commands() []command {
 		{"credential", "verify a conferral's credential (a VC-JWT or a baked SVG)", cmdCredential},
 		{"ledger", "verify the honours ledger (verify), check its proofs offline (check), export it (export)", cmdLedger},
 		{"migrate", "bring a database's schema up to date", cmdMigrate},
-		{"user", "add accounts (user add), set passwords (user passwd)", cmdUser},
-		{"token", "issue bearer tokens", cmdToken},
+		{"user", "accounts: add, list, disable, enable, set-role, set-unit, passwd", cmdUser},
+		{"token", "bearer tokens: create, list, revoke", cmdToken},
+		{"keys", "the signing keys the database knows (keys list), and a new credential key (keys rotate-credential)", cmdKeys},
 		{"version", "print the version", cmdVersion},
 	}
 }

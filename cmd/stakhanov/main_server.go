@@ -73,19 +73,16 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
-	issuer, err := m.credentialIssuer()
+	issuer, err := m.credentialIssuer(ctx)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	if m.Ledger == nil {
-		key, created, err := ledger.LoadKey(m.Config.LedgerKeyPath(), m.Config.LedgerOrigin, true)
+		key, err := m.ledgerKey(ctx)
 		if err != nil {
 			ln.Close()
 			return err
-		}
-		if created {
-			m.Logger.Info("made the ledger's signing key", "file", m.Config.LedgerKeyPath(), "origin", key.Origin(), "public_key", key.Public)
 		}
 		m.Ledger = ledger.NewLog(m.Store, key)
 	}
