@@ -228,6 +228,8 @@ const (
 	NominationRejected  = "rejected"
 	NominationWithdrawn = "withdrawn"
 	NominationConferred = "conferred"
+	// NominationRevoked: a conferral the nomination led to was revoked.
+	NominationRevoked = "revoked"
 )
 
 // Nomination sources.
@@ -319,6 +321,10 @@ type DecreeEntry struct {
 	Grounds      string  `json:"grounds,omitempty"`
 	AwardID      int64   `json:"award_id,omitempty"`
 	Recipient    Subject `json:"recipient,omitzero"`
+	// KeepCompanions, on a revocation, keeps the companion conferrals
+	// made with the one revoked (the Order of Lenin of a Hero of
+	// Socialist Labour); by default they are revoked with it.
+	KeepCompanions bool `json:"keep_companions,omitempty"`
 }
 
 // Revocation grounds.

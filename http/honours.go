@@ -343,7 +343,7 @@ type nominationInput struct {
 }
 
 var nominationStates = []string{stakhanov.NominationProposed, stakhanov.NominationInReview, stakhanov.NominationApproved,
-	stakhanov.NominationRejected, stakhanov.NominationWithdrawn, stakhanov.NominationConferred}
+	stakhanov.NominationRejected, stakhanov.NominationWithdrawn, stakhanov.NominationConferred, stakhanov.NominationRevoked}
 
 func (s *Server) handleNominations(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)

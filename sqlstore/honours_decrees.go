@@ -81,9 +81,9 @@ func (db *DB) CreateDecree(ctx context.Context, d *stakhanov.Decree) error {
 			if !e.Recipient.IsZero() {
 				kind = e.Recipient.Kind
 			}
-			if _, err := q.exec(ctx, `INSERT INTO decree_entries (decree_id, position, nomination_id, conferral_id, grounds, award_id, recipient_kind, recipient_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				d.ID, i, nullID(e.NominationID), nullID(e.ConferralID), e.Grounds, nullID(e.AwardID), kind, nullID(e.Recipient.ID)); err != nil {
+			if _, err := q.exec(ctx, `INSERT INTO decree_entries (decree_id, position, nomination_id, conferral_id, grounds, award_id, recipient_kind, recipient_id, keep_companions)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				d.ID, i, nullID(e.NominationID), nullID(e.ConferralID), e.Grounds, nullID(e.AwardID), kind, nullID(e.Recipient.ID), boolInt(e.KeepCompanions)); err != nil {
 				return err
 			}
 		}
@@ -105,17 +105,19 @@ func findDecree(ctx context.Context, q querier, id int64) (*stakhanov.Decree, er
 // fillDecree reads a decree's entries and the conferrals it made.
 func fillDecree(ctx context.Context, q querier, d *stakhanov.Decree) error {
 	rows, err := q.query(ctx, `SELECT COALESCE(nomination_id, 0), COALESCE(conferral_id, 0), grounds, COALESCE(award_id, 0),
-		COALESCE(recipient_kind, ''), COALESCE(recipient_id, 0) FROM decree_entries WHERE decree_id = ? ORDER BY position`, d.ID)
+		COALESCE(recipient_kind, ''), COALESCE(recipient_id, 0), keep_companions FROM decree_entries WHERE decree_id = ? ORDER BY position`, d.ID)
 	if err != nil {
 		return err
 	}
 	d.Entries = []stakhanov.DecreeEntry{}
 	for rows.Next() {
 		var e stakhanov.DecreeEntry
-		if err := rows.Scan(&e.NominationID, &e.ConferralID, &e.Grounds, &e.AwardID, &e.Recipient.Kind, &e.Recipient.ID); err != nil {
+		var keep int
+		if err := rows.Scan(&e.NominationID, &e.ConferralID, &e.Grounds, &e.AwardID, &e.Recipient.Kind, &e.Recipient.ID, &keep); err != nil {
 			rows.Close()
 			return err
 		}
+		e.KeepCompanions = keep != 0
 		d.Entries = append(d.Entries, e)
 	}
 	rows.Close()
@@ -359,15 +361,62 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 		}
 		records := []ledger.Record{ledger.DecreeRecord(signed)}
 		if d.Kind == stakhanov.DecreeRevoke {
-			for _, e := range d.Entries {
+			revoke := func(conferral int64, grounds string) error {
 				_, err := q.exec(ctx, `INSERT INTO revocations (conferral_id, decree_id, grounds, date, created_at) VALUES (?, ?, ?, ?, ?)`,
-					e.ConferralID, d.ID, e.Grounds, d.Date, now)
+					conferral, d.ID, grounds, d.Date, now)
 				if db.dialect.IsUniqueViolation(err) {
-					return stakhanov.Errorf(stakhanov.ECONFLICT, "conferral %d was revoked at the same moment by another decree", e.ConferralID)
+					return stakhanov.Errorf(stakhanov.ECONFLICT, "conferral %d was revoked at the same moment by another decree", conferral)
 				} else if err != nil {
 					return err
 				}
-				records = append(records, ledger.RevocationRecord(&stakhanov.Revocation{ConferralID: e.ConferralID, DecreeID: d.ID, Grounds: e.Grounds, Date: d.Date}))
+				records = append(records, ledger.RevocationRecord(&stakhanov.Revocation{ConferralID: conferral, DecreeID: d.ID, Grounds: grounds, Date: d.Date}))
+				// The nomination's history says what became of it.
+				var nomination sql.NullInt64
+				if err := q.queryRow(ctx, `SELECT nomination_id FROM conferrals WHERE id = ?`, conferral).Scan(&nomination); err != nil {
+					return err
+				}
+				if nomination.Valid {
+					n, err := findNomination(ctx, q, nomination.Int64)
+					if err != nil {
+						return err
+					}
+					return db.appendEvent(ctx, q, n.ID, stakhanov.NominationRevoked, n.Stage,
+						fmt.Sprintf("conferral %d revoked by decree %s of %s: %s", conferral, d.Number, d.Date, grounds), who.ID)
+				}
+				return nil
+			}
+			named := map[int64]bool{}
+			for _, e := range d.Entries {
+				named[e.ConferralID] = true
+			}
+			for _, e := range d.Entries {
+				if err := revoke(e.ConferralID, e.Grounds); err != nil {
+					return err
+				}
+				if e.KeepCompanions {
+					continue
+				}
+				// The companions made with it go with it, unless
+				// another entry revokes them itself.
+				var companions []int64
+				err := eachRow(ctx, q, `SELECT c.id FROM conferrals c WHERE c.companion_of = ?
+					AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.conferral_id = c.id) ORDER BY c.id`, []any{e.ConferralID}, func(rows *sql.Rows) error {
+					var id int64
+					err := rows.Scan(&id)
+					companions = append(companions, id)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				for _, c := range companions {
+					if named[c] {
+						continue // its own entry revokes it, with its grounds
+					}
+					if err := revoke(c, e.Grounds); err != nil {
+						return err
+					}
+				}
 			}
 			return db.appendLedger(ctx, q, records, now)
 		}

@@ -384,6 +384,15 @@ func testHonoursFullPath(t *testing.T, s stakhanov.Store) {
 	if total != 2 {
 		t.Fatalf("nominations of the turner: got %d", total)
 	}
+
+	// Revoked, the title's nomination says so in its history.
+	_, err = h.decree(t, s, "R-1", today.String(), stakhanov.DecreeRevoke, stakhanov.DecreeEntry{ConferralID: c.ID, Grounds: "records found false"})
+	must(t, err)
+	got, err = s.FindNominationByID(bg, n.ID)
+	must(t, err)
+	if last := got.History[len(got.History)-1]; got.State != stakhanov.NominationRevoked || !strings.Contains(last.Reason, "records found false") {
+		t.Fatalf("the nomination after its title was revoked: state %s, history %+v", got.State, got.History)
+	}
 }
 
 func testSelfRecommendation(t *testing.T, s stakhanov.Store) {
@@ -737,5 +746,43 @@ func testPrerequisites(t *testing.T, s stakhanov.Store) {
 	must(t, err)
 	if len(d.Conferrals) != 3 {
 		t.Fatalf("conferrals: got %v", d.Conferrals)
+	}
+}
+
+// testRevocationTakesCompanions: revoking a Hero of Socialist Labour
+// revokes the Order of Lenin conferred with it, in the same decree and
+// ledger, unless the entry keeps it; the nomination's history says so.
+func testRevocationTakesCompanions(t *testing.T, s stakhanov.Store) {
+	h := newHonours(t, s)
+	first, err := h.decree(t, s, "1", "1939-12-27", stakhanov.DecreeRecord, record(h.hsl, h.miner), record(h.hsl, h.turner))
+	must(t, err)
+	if len(first.Conferrals) != 4 {
+		t.Fatalf("conferrals: got %v, want two titles, each with its Order of Lenin", first.Conferrals)
+	}
+	minerTitle, minerOrder, turnerTitle, turnerOrder := first.Conferrals[0], first.Conferrals[1], first.Conferrals[2], first.Conferrals[3]
+	before, err := s.LedgerSize(bg)
+	must(t, err)
+	d, err := h.decree(t, s, "2", "1990-01-01", stakhanov.DecreeRevoke,
+		stakhanov.DecreeEntry{ConferralID: minerTitle, Grounds: "records found false"},
+		stakhanov.DecreeEntry{ConferralID: turnerTitle, Grounds: "conviction", KeepCompanions: true})
+	must(t, err)
+	for _, tt := range []struct {
+		id      int64
+		revoked bool
+	}{{minerTitle, true}, {minerOrder, true}, {turnerTitle, true}, {turnerOrder, false}} {
+		c, err := s.FindConferralByID(bg, tt.id)
+		must(t, err)
+		if (c.Revocation != nil) != tt.revoked || (tt.revoked && c.Revocation.DecreeID != d.ID) {
+			t.Fatalf("conferral %d: revocation %+v, want revoked %v by decree %d", tt.id, c.Revocation, tt.revoked, d.ID)
+		}
+	}
+	if c, _ := s.FindConferralByID(bg, minerOrder); c.Revocation.Grounds != "records found false" {
+		t.Fatalf("the companion's grounds: got %q", c.Revocation.Grounds)
+	}
+	after, err := s.LedgerSize(bg)
+	must(t, err)
+	// The decree and three revocations.
+	if after != before+4 {
+		t.Fatalf("ledger: %d records added, want 4", after-before)
 	}
 }
