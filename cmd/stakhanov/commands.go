@@ -51,6 +51,9 @@ func serve(ctx context.Context, c Config, e *env, signInNote string, ready func(
 	}
 	m := NewMain()
 	m.Config, m.Logger, m.Now, m.SignInNote = c, logger, e.now, signInNote
+	// With something to get ready first, nothing is answered before it is
+	// (the demo's registry is not shown empty while it is seeded).
+	m.Hold = ready != nil
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -59,6 +62,7 @@ func serve(ctx context.Context, c Config, e *env, signInNote string, ready func(
 		if err := ready(m); err != nil {
 			return err
 		}
+		m.StartServing()
 	}
 	logger.Info("serving", "url", m.URL(), "db", redactDB(c.DB))
 	return m.Wait(ctx)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/stakhanov/stakhanov"
@@ -36,6 +37,13 @@ type Main struct {
 	listener net.Listener
 	server   *http.Server
 	done     chan error
+	// Hold keeps Open from answering requests until StartServing: the
+	// listener is bound (its URL known) and connections wait, so that
+	// nothing is answered before the database is ready (the demo seeds
+	// first).
+	Hold      bool
+	serveOnce sync.Once
+	serving   bool
 }
 
 // NewMain returns a program with the default configuration.
@@ -99,8 +107,19 @@ func (m *Main) Open(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	m.done = make(chan error, 1)
-	go func() { m.done <- m.server.Serve(ln) }()
+	if !m.Hold {
+		m.StartServing()
+	}
 	return nil
+}
+
+// StartServing answers the connections the listener holds: at once from
+// Open, or, with Hold, once the caller has got the database ready.
+func (m *Main) StartServing() {
+	m.serveOnce.Do(func() {
+		m.serving = true
+		go func() { m.done <- m.server.Serve(m.listener) }()
+	})
 }
 
 // URL returns the base URL the server listens on.
@@ -127,6 +146,10 @@ func (m *Main) Wait(ctx context.Context) error {
 // the store.
 func (m *Main) Close() error {
 	var err error
+	if m.listener != nil && !m.serving {
+		// Held and never served: the server does not know the listener.
+		m.listener.Close()
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -375,3 +375,55 @@ func TestAccountCommands(t *testing.T) {
 		t.Fatalf("set-role tsar: exit %d, %q", code, errOut)
 	}
 }
+
+// TestServeAnswersOnceReady: a server with something to get ready first
+// (the demo seeds its world) answers no request before it is ready, then
+// answers the ones that waited.
+func TestServeAnswersOnceReady(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ready.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e, _, _ := testEnv(map[string]string{"STAKHANOV_DB": db, "STAKHANOV_ADDR": "127.0.0.1:0"})
+	c, err := config(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.DB, c.Addr = db, "127.0.0.1:0"
+	answered := make(chan int, 1)
+	served := make(chan error, 1)
+	go func() {
+		served <- serve(ctx, c, e, "", func(m *Main) error {
+			go func() {
+				client := &http.Client{Timeout: time.Minute}
+				res, err := client.Get(m.URL() + "/healthz")
+				if err != nil {
+					answered <- -1
+					return
+				}
+				res.Body.Close()
+				answered <- res.StatusCode
+			}()
+			// While getting ready, the request waits: nothing answers it.
+			select {
+			case code := <-answered:
+				t.Errorf("answered %d before the server was ready", code)
+			case <-time.After(300 * time.Millisecond):
+			}
+			return nil
+		})
+	}()
+	select {
+	case code := <-answered:
+		if code != http.StatusOK {
+			t.Fatalf("healthz once ready: got %d", code)
+		}
+	case err := <-served:
+		t.Fatalf("serve ended: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("no answer a minute after the server was ready")
+	}
+	cancel()
+	if err := <-served; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
