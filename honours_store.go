@@ -46,6 +46,10 @@ type HonoursStore interface {
 	// SignDecree checks every entry's eligibility and, if all pass, signs
 	// the decree and makes its conferrals (with companions) or revocations.
 	// If any fails, nothing changes and the error names each entry and why.
+	// DecreeProblems checks a draft's entries as signing it would, and
+	// writes nothing: each entry's problems (none: it may be signed). The
+	// authority's pre-check and SignDecree say the same.
+	DecreeProblems(ctx context.Context, id int64) ([][]string, error)
 	SignDecree(ctx context.Context, id int64) (*Decree, error)
 
 	FindConferralByID(ctx context.Context, id int64) (*Conferral, error)

@@ -429,9 +429,9 @@ func TestHonours(t *testing.T) {
 		e.as(authority, "POST", "/api/v1/decrees", decree("1", nom.ID, turnerNom.ID), http.StatusCreated, &bad)
 		failed := e.do("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", bad.ID), authority, nil).
 			wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "entries[1]")
-		if msg := failed.Error.Message; !strings.Contains(msg, "entries[1]") || strings.Contains(msg, "entries[0]") ||
+		if msg := failed.Error.Message; !strings.Contains(msg, "entry 2:") || strings.Contains(msg, "entry 1:") ||
 			!strings.Contains(msg, fmt.Sprint(turnerNom.ID)) {
-			t.Fatalf("sign failure: message %q should name entries[1] (nomination %d) and only it", msg, turnerNom.ID)
+			t.Fatalf("sign failure: message %q should name entry 2 (nomination %d) and only it", msg, turnerNom.ID)
 		}
 		var unsigned stakhanov.Decree
 		e.as(authority, "GET", fmt.Sprintf("/api/v1/decrees/%d", bad.ID), nil, http.StatusOK, &unsigned)

@@ -217,134 +217,23 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 		if err := d.CheckSignable(db.now(), db.loc); err != nil {
 			return err
 		}
-		awards := map[int64]*stakhanov.Award{}
-		award := func(id int64) (*stakhanov.Award, error) {
-			if a, ok := awards[id]; ok {
-				return a, nil
-			}
-			a, err := findAward(ctx, q, id)
-			if err != nil {
-				return nil, err
-			}
-			awards[id] = a
-			return a, nil
+		problems, plans, err := db.checkDecree(ctx, q, d)
+		if err != nil {
+			return err
 		}
-		h := &holding{ctx: ctx, q: q, planned: map[holdKey]int{}}
-		var problems []string
+		var said []string
 		first := -1
-		var plans []*plannedConferral
-		seenNomination, seenConferral := map[int64]bool{}, map[int64]bool{}
-		for i, e := range d.Entries {
-			var why []string
-			switch d.Kind {
-			case stakhanov.DecreeRevoke:
-				var revoked int
-				err := q.queryRow(ctx, `SELECT COUNT(r.conferral_id) FROM conferrals c LEFT JOIN revocations r ON r.conferral_id = c.id WHERE c.id = ? GROUP BY c.id`,
-					e.ConferralID).Scan(&revoked)
-				switch {
-				case err == sql.ErrNoRows:
-					why = append(why, fmt.Sprintf("conferral %d not found", e.ConferralID))
-				case err != nil:
-					return err
-				case revoked > 0:
-					why = append(why, fmt.Sprintf("conferral %d is revoked already", e.ConferralID))
-				case seenConferral[e.ConferralID]:
-					why = append(why, fmt.Sprintf("conferral %d is revoked by an earlier entry", e.ConferralID))
-				}
-				seenConferral[e.ConferralID] = true
-			case stakhanov.DecreeConfer, stakhanov.DecreeRecord:
-				p := &plannedConferral{}
-				if d.Kind == stakhanov.DecreeConfer {
-					n, err := findNomination(ctx, q, e.NominationID)
-					if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
-						why = append(why, fmt.Sprintf("nomination %d not found", e.NominationID))
-						break
-					} else if err != nil {
-						return err
-					}
-					if seenNomination[n.ID] {
-						why = append(why, fmt.Sprintf("nomination %d is named by an earlier entry", n.ID))
-					}
-					seenNomination[n.ID] = true
-					if n.State != stakhanov.NominationApproved {
-						why = append(why, fmt.Sprintf("nomination %d is %s, not approved", n.ID, n.State))
-					}
-					p.nomination, p.recipient = n, n.Candidate
-					if p.award, err = award(n.AwardID); err != nil {
-						return err
-					}
-				} else {
-					p.recipient = e.Recipient
-					if _, err := candidateExists(ctx, q, e.Recipient, "recipient"); stakhanov.ErrorCode(err) == stakhanov.EINVALID {
-						why = append(why, fmt.Sprintf("recipient %s not found", e.Recipient))
-					} else if err != nil {
-						return err
-					}
-					p.award, err = award(e.AwardID)
-					if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
-						why = append(why, fmt.Sprintf("award %d not found", e.AwardID))
-						break
-					} else if err != nil {
-						return err
-					}
-				}
-				a := p.award
-				if !a.InForceOn(d.Date) {
-					span := "established " + a.Established.String()
-					if !a.Abolished.IsZero() {
-						span += ", abolished " + a.Abolished.String()
-					}
-					why = append(why, fmt.Sprintf("%s was not in force on %s (%s)", a.Name, d.Date, span))
-				}
-				held, err := h.held(p.recipient, a.ID)
-				if err != nil {
-					return err
-				}
-				if a.Rules.MaxTimes > 0 && held >= a.Rules.MaxTimes {
-					why = append(why, fmt.Sprintf("%s already holds %s %d time(s); it may be held at most %d", p.recipient, a.Name, held, a.Rules.MaxTimes))
-				}
-				for _, pre := range a.Rules.Prerequisites {
-					pa, err := award(pre)
-					if err != nil {
-						return err
-					}
-					n, err := h.held(p.recipient, pre)
-					if err != nil {
-						return err
-					}
-					if n == 0 {
-						why = append(why, fmt.Sprintf("%s does not hold %s, which must come first", p.recipient, pa.Name))
-					}
-				}
-				if len(why) > 0 {
-					break
-				}
-				p.times = held + 1
-				h.planned[holdKey{p.recipient, a.ID}]++
-				for _, cid := range a.Rules.Companions {
-					ca, err := award(cid)
-					if err != nil {
-						return err
-					}
-					n, err := h.held(p.recipient, cid)
-					if err != nil {
-						return err
-					}
-					p.companions = append(p.companions, &plannedConferral{award: ca, recipient: p.recipient, nomination: p.nomination, times: n + 1})
-					h.planned[holdKey{p.recipient, cid}]++
-				}
-				plans = append(plans, p)
-			}
+		for i, why := range problems {
 			if len(why) > 0 {
 				if first < 0 {
 					first = i
 				}
-				problems = append(problems, fmt.Sprintf("entries[%d]: %s", i, strings.Join(why, ", ")))
+				said = append(said, fmt.Sprintf("entry %d: %s", i+1, strings.Join(why, ", ")))
 			}
 		}
-		if len(problems) > 0 {
+		if first >= 0 {
 			return &stakhanov.Error{Code: stakhanov.EINVALID, Field: fmt.Sprintf("entries[%d]", first),
-				Message: fmt.Sprintf("decree %s cannot be signed: %s", d.Number, strings.Join(problems, "; "))}
+				Message: fmt.Sprintf("decree %s cannot be signed: %s", d.Number, strings.Join(said, "; "))}
 		}
 		now := db.now().UTC()
 		_, err = q.exec(ctx, `INSERT INTO decree_signatures (decree_id, signed_at, signed_by) VALUES (?, ?, ?)`, d.ID, now, nullID(who.ID))
@@ -460,6 +349,147 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 	return db.FindDecreeByID(ctx, id)
 }
 
+func (db *DB) DecreeProblems(ctx context.Context, id int64) ([][]string, error) {
+	q := db.reader()
+	d, err := findDecree(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	problems, _, err := db.checkDecree(ctx, q, d)
+	return problems, err
+}
+
+// checkDecree checks every entry of a decree as signing it would: the
+// problems of each entry (none: it may be signed) and, for conferrals, what
+// signing would make. It writes nothing: signing calls it in its
+// transaction, and DecreeProblems for a pre-check, so that both say the
+// same.
+func (db *DB) checkDecree(ctx context.Context, q querier, d *stakhanov.Decree) ([][]string, []*plannedConferral, error) {
+	var err error
+	awards := map[int64]*stakhanov.Award{}
+	award := func(id int64) (*stakhanov.Award, error) {
+		if a, ok := awards[id]; ok {
+			return a, nil
+		}
+		a, err := findAward(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		awards[id] = a
+		return a, nil
+	}
+	h := &holding{ctx: ctx, q: q, planned: map[holdKey]int{}}
+	var plans []*plannedConferral
+	problems := make([][]string, len(d.Entries))
+	seenNomination, seenConferral := map[int64]bool{}, map[int64]bool{}
+	for i, e := range d.Entries {
+		var why []string
+		switch d.Kind {
+		case stakhanov.DecreeRevoke:
+			var revoked int
+			err := q.queryRow(ctx, `SELECT COUNT(r.conferral_id) FROM conferrals c LEFT JOIN revocations r ON r.conferral_id = c.id WHERE c.id = ? GROUP BY c.id`,
+				e.ConferralID).Scan(&revoked)
+			switch {
+			case err == sql.ErrNoRows:
+				why = append(why, fmt.Sprintf("conferral %d not found", e.ConferralID))
+			case err != nil:
+				return nil, nil, err
+			case revoked > 0:
+				why = append(why, fmt.Sprintf("conferral %d is revoked already", e.ConferralID))
+			case seenConferral[e.ConferralID]:
+				why = append(why, fmt.Sprintf("conferral %d is revoked by an earlier entry", e.ConferralID))
+			}
+			seenConferral[e.ConferralID] = true
+		case stakhanov.DecreeConfer, stakhanov.DecreeRecord:
+			p := &plannedConferral{}
+			if d.Kind == stakhanov.DecreeConfer {
+				n, err := findNomination(ctx, q, e.NominationID)
+				if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
+					why = append(why, fmt.Sprintf("nomination %d not found", e.NominationID))
+					break
+				} else if err != nil {
+					return nil, nil, err
+				}
+				if seenNomination[n.ID] {
+					why = append(why, fmt.Sprintf("nomination %d is named by an earlier entry", n.ID))
+				}
+				seenNomination[n.ID] = true
+				if n.State != stakhanov.NominationApproved {
+					why = append(why, fmt.Sprintf("nomination %d is %s, not approved", n.ID, n.State))
+				}
+				p.nomination, p.recipient = n, n.Candidate
+				if p.award, err = award(n.AwardID); err != nil {
+					return nil, nil, err
+				}
+			} else {
+				p.recipient = e.Recipient
+				if _, err := candidateExists(ctx, q, e.Recipient, "recipient"); stakhanov.ErrorCode(err) == stakhanov.EINVALID {
+					why = append(why, fmt.Sprintf("recipient %s not found", e.Recipient))
+				} else if err != nil {
+					return nil, nil, err
+				}
+				p.award, err = award(e.AwardID)
+				if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
+					why = append(why, fmt.Sprintf("award %d not found", e.AwardID))
+					break
+				} else if err != nil {
+					return nil, nil, err
+				}
+			}
+			a := p.award
+			if !a.InForceOn(d.Date) {
+				span := "established " + a.Established.String()
+				if !a.Abolished.IsZero() {
+					span += ", abolished " + a.Abolished.String()
+				}
+				why = append(why, fmt.Sprintf("%s was not in force on %s (%s)", a.Name, d.Date, span))
+			}
+			held, err := h.held(p.recipient, a.ID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if a.Rules.MaxTimes > 0 && held >= a.Rules.MaxTimes {
+				why = append(why, fmt.Sprintf("%s already holds %s %s; it may be held at most %s", subjectName(ctx, q, p.recipient), a.Name, times(held), times(a.Rules.MaxTimes)))
+			}
+			for _, pre := range a.Rules.Prerequisites {
+				pa, err := award(pre)
+				if err != nil {
+					return nil, nil, err
+				}
+				n, err := h.held(p.recipient, pre)
+				if err != nil {
+					return nil, nil, err
+				}
+				if n == 0 {
+					why = append(why, fmt.Sprintf("%s does not hold %s, which must come first", subjectName(ctx, q, p.recipient), pa.Name))
+				}
+			}
+			if len(why) > 0 {
+				break
+			}
+			p.times = held + 1
+			h.planned[holdKey{p.recipient, a.ID}]++
+			for _, cid := range a.Rules.Companions {
+				ca, err := award(cid)
+				if err != nil {
+					return nil, nil, err
+				}
+				n, err := h.held(p.recipient, cid)
+				if err != nil {
+					return nil, nil, err
+				}
+				p.companions = append(p.companions, &plannedConferral{award: ca, recipient: p.recipient, nomination: p.nomination, times: n + 1})
+				h.planned[holdKey{p.recipient, cid}]++
+			}
+			plans = append(plans, p)
+		}
+		if len(why) > 0 {
+			problems[i] = why
+		}
+	}
+	return problems, plans, nil
+}
+
 // insertConferral writes one conferral with the award's next serial
 // number.
 func (db *DB) insertConferral(ctx context.Context, q querier, d *stakhanov.Decree, p *plannedConferral, companionOf int64, now time.Time) (int64, error) {
@@ -488,4 +518,15 @@ func (db *DB) insertConferral(ctx context.Context, q querier, d *stakhanov.Decre
 	// The registry's search index learns of a new recipient in the same
 	// transaction (registry_search.go).
 	return id, db.indexRecipient(ctx, q, p.recipient)
+}
+
+// times writes a count of times as a person reads it: once, twice, 3 times.
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }

@@ -499,7 +499,7 @@ func testSecondHeroOfLabourRF(t *testing.T, s stakhanov.Store) {
 	must(t, s.CreateDecree(as(h.authority), d))
 	_, err = s.SignDecree(as(h.authority), d.ID)
 	wantCode(t, err, stakhanov.EINVALID, "entries[1]")
-	if msg := stakhanov.ErrorMessage(err); !strings.Contains(msg, "entries[1]") || strings.Contains(msg, "entries[0]") {
+	if msg := stakhanov.ErrorMessage(err); !strings.Contains(msg, "entry 2: Alexei Stakhanov already holds Hero of Labour of the Russian Federation once") || strings.Contains(msg, "entry 1") {
 		t.Fatalf("message: got %q", msg)
 	}
 	got, err := s.FindDecreeByID(bg, d.ID)
@@ -518,7 +518,7 @@ func testSecondHeroOfLabourRF(t *testing.T, s stakhanov.Store) {
 	must(t, s.CreateDecree(as(h.authority), d))
 	_, err = s.SignDecree(as(h.authority), d.ID)
 	wantCode(t, err, stakhanov.EINVALID, "entries[0]")
-	if msg := stakhanov.ErrorMessage(err); !strings.Contains(msg, "entries[0]") || !strings.Contains(msg, "entries[2]") || strings.Contains(msg, "entries[1]") {
+	if msg := stakhanov.ErrorMessage(err); !strings.Contains(msg, "entry 1: Alexei Stakhanov") || !strings.Contains(msg, "entry 3: Lathe operator") || strings.Contains(msg, "entry 2") {
 		t.Fatalf("message: got %q", msg)
 	}
 	_, total, err = s.FindConferrals(bg, stakhanov.ConferralFilter{Recipient: stakhanov.PersonSubject(h.turner.ID)})
@@ -632,6 +632,14 @@ func testRevocation(t *testing.T, s stakhanov.Store) {
 	must(t, err)
 	if reg.Total != 1 || reg.Recipients[0].Conferrals[0].Revocation == nil || reg.Recipients[0].Conferrals[0].Revocation.Grounds != "records found false" {
 		t.Fatalf("registry: got %+v", reg)
+	}
+	// The pre-check says what signing will: revoked already.
+	draft := &stakhanov.Decree{Number: "3a", Date: date(t, "1991-01-01"), Authority: "Presidium", Kind: stakhanov.DecreeRevoke, Entries: []stakhanov.DecreeEntry{revoke}}
+	must(t, s.CreateDecree(as(h.authority), draft))
+	problems, err := s.DecreeProblems(bg, draft.ID)
+	must(t, err)
+	if len(problems) != 1 || len(problems[0]) != 1 || !strings.Contains(problems[0][0], "revoked already") {
+		t.Fatalf("pre-check of a second revocation: got %q", problems)
 	}
 	_, err = h.decree(t, s, "4", "1991-01-01", stakhanov.DecreeRevoke, revoke)
 	wantCode(t, err, stakhanov.EINVALID, "entries[0]")

@@ -238,8 +238,8 @@ func (s *Server) handleDecree(w http.ResponseWriter, r *http.Request) error {
 }
 
 // entryProblem matches one entry's part of the store's refusal to sign:
-// "entries[2]: why, why".
-var entryProblem = regexp.MustCompile(`entries\[(\d+)\]: ([^;]*)`)
+// "entry 3: why, why".
+var entryProblem = regexp.MustCompile(`entry (\d+): ([^;]*)`)
 
 // decreePage writes a decree's page; signErr is the store's refusal to
 // sign it, if it just refused.
@@ -261,15 +261,22 @@ func (s *Server) decreePage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if d.SignedAt == nil {
 		data.Checked = true
-		if err := s.precheck(l, d, data.Entries); err != nil {
+		// The store's own check, as signing will make it.
+		problems, err := s.store.DecreeProblems(ctx, d.ID)
+		if err != nil {
 			return err
+		}
+		for i := range data.Entries {
+			if i < len(problems) {
+				data.Entries[i].Problems = append(data.Entries[i].Problems, problems[i]...)
+			}
 		}
 	}
 	if signErr != nil {
 		data.SignError = stakhanov.ErrorMessage(signErr)
 		for _, m := range entryProblem.FindAllStringSubmatch(data.SignError, -1) {
-			if i, err := strconv.Atoi(m[1]); err == nil && i < len(data.Entries) {
-				data.Entries[i].Refused = strings.TrimSpace(m[2])
+			if i, err := strconv.Atoi(m[1]); err == nil && i >= 1 && i <= len(data.Entries) {
+				data.Entries[i-1].Refused = strings.TrimSpace(m[2])
 			}
 		}
 	}
@@ -302,8 +309,7 @@ func (s *Server) decreeEntries(l *honLookup, d *stakhanov.Decree) ([]decreeEntry
 		case stakhanov.DecreeConfer:
 			n, err := l.s.FindNominationByID(l.ctx, e.NominationID)
 			if stakhanov.ErrorCode(err) == stakhanov.ENOTFOUND {
-				de.Problems = append(de.Problems, fmt.Sprintf("nomination %d not found", e.NominationID))
-				break
+				break // the store's check says so
 			} else if err != nil {
 				return nil, err
 			}
@@ -338,95 +344,6 @@ func (s *Server) decreeEntries(l *honLookup, d *stakhanov.Decree) ([]decreeEntry
 		out[i] = de
 	}
 	return out, nil
-}
-
-// precheck finds what would stop a draft decree from being signed, by the
-// rules the store applies when it signs: each nomination approved and named
-// once, the award in force on the decree's date, held fewer times than it
-// may be (counting the decree's earlier entries), and its prerequisites
-// held. Companions count toward what later entries hold.
-func (s *Server) precheck(l *honLookup, d *stakhanov.Decree, entries []decreeEntry) error {
-	type key struct {
-		who   stakhanov.Subject
-		award int64
-	}
-	planned := map[key]int{}
-	held := func(who stakhanov.Subject, award int64) (int, error) {
-		cs, err := stakhanov.All(func(p stakhanov.Page) ([]*stakhanov.Conferral, int, error) {
-			return s.store.FindConferrals(l.ctx, stakhanov.ConferralFilter{Recipient: who, AwardID: award, Page: p})
-		})
-		if err != nil {
-			return 0, err
-		}
-		n := planned[key{who, award}]
-		for _, c := range cs {
-			if c.Revocation == nil {
-				n++
-			}
-		}
-		return n, nil
-	}
-	seen := map[int64]bool{}
-	for i := range entries {
-		e := &entries[i]
-		var who stakhanov.Subject
-		switch d.Kind {
-		case stakhanov.DecreeConfer:
-			if e.Nom == nil {
-				continue
-			}
-			n := e.Nom.N
-			if seen[n.ID] {
-				e.Problems = append(e.Problems, fmt.Sprintf("nomination %d is named by an earlier entry", n.ID))
-			}
-			seen[n.ID] = true
-			if n.State != stakhanov.NominationApproved {
-				e.Problems = append(e.Problems, fmt.Sprintf("nomination %d is %s, not approved", n.ID, stateText(n.State)))
-			}
-			who = n.Candidate
-		case stakhanov.DecreeRecord:
-			who = d.Entries[i].Recipient
-		default:
-			continue
-		}
-		a := e.Award
-		if !a.InForceOn(d.Date) {
-			span := "established " + a.Established.String()
-			if !a.Abolished.IsZero() {
-				span += ", abolished " + a.Abolished.String()
-			}
-			e.Problems = append(e.Problems, fmt.Sprintf("%s was not in force on %s (%s)", a.Name, d.Date, span))
-		}
-		times, err := held(who, a.ID)
-		if err != nil {
-			return err
-		}
-		if a.Rules.MaxTimes > 0 && times >= a.Rules.MaxTimes {
-			e.Problems = append(e.Problems, fmt.Sprintf("%s already holds %s %d time(s); it may be held at most %d",
-				e.Recipient, a.Name, times, a.Rules.MaxTimes))
-		}
-		for _, pre := range a.Rules.Prerequisites {
-			pa, err := l.award(pre)
-			if err != nil {
-				return err
-			}
-			n, err := held(who, pre)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				e.Problems = append(e.Problems, fmt.Sprintf("%s does not hold %s, which must come first", e.Recipient, pa.Name))
-			}
-		}
-		if len(e.Problems) > 0 {
-			continue
-		}
-		planned[key{who, a.ID}]++
-		for _, c := range a.Rules.Companions {
-			planned[key{who, c}]++
-		}
-	}
-	return nil
 }
 
 // handleSignDecree signs a decree. If the store refuses, the decree's page

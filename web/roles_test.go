@@ -307,12 +307,12 @@ func TestAuthoritySeesEligibilityProblems(t *testing.T) {
 	decree := fmt.Sprintf("/authority/decrees/%d", id)
 	r = c.get(decree)
 	mustContain(t, r.body, "Pre-check", "1 entry has eligibility problems",
-		"Vladimir Melnik", "already holds Hero of Labour of the Russian Federation 1 time(s); it may be held at most 1")
+		"Vladimir Melnik", "already holds Hero of Labour of the Russian Federation once; it may be held at most once")
 
 	// Signing is refused; the store's reason is shown beside the entry.
 	r = c.submit(decree, decree+"/sign", url.Values{})
 	wantStatus(t, r, http.StatusBadRequest)
-	mustContain(t, r.body, `id="sign-error"`, "decree 1001 cannot be signed", "entries[0]", "Refused at signing")
+	mustContain(t, r.body, `id="sign-error"`, "decree 1001 cannot be signed", "entry 1:", "Refused at signing")
 	d, err := f.store.FindDecreeByID(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
