@@ -666,3 +666,25 @@ func (s *Server) handleRegistry(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, registryPage{Registry: reg, Offset: f.Page.Offset, Limit: f.Page.Limit})
 }
+
+// entryProblem is one entry of a decree as the pre-check sees it.
+type entryProblem struct {
+	Entry    int      `json:"entry"`
+	Problems []string `json:"problems"`
+	Signable bool     `json:"signable"`
+}
+
+// entryProblems answers a decree's pre-check, an item per entry counted
+// from 1, as the page counts them.
+func entryProblems(problems [][]string) map[string]any {
+	items := make([]entryProblem, len(problems))
+	signable := true
+	for i, p := range problems {
+		if p == nil {
+			p = []string{}
+		}
+		items[i] = entryProblem{Entry: i + 1, Problems: p, Signable: len(p) == 0}
+		signable = signable && len(p) == 0
+	}
+	return map[string]any{"signable": signable, "items": items}
+}

@@ -433,6 +433,17 @@ func TestHonours(t *testing.T) {
 			!strings.Contains(msg, fmt.Sprint(turnerNom.ID)) {
 			t.Fatalf("sign failure: message %q should name entry 2 (nomination %d) and only it", msg, turnerNom.ID)
 		}
+		var check struct {
+			Signable bool
+			Items    []struct {
+				Entry    int
+				Problems []string
+			}
+		}
+		e.as(authority, "GET", fmt.Sprintf("/api/v1/decrees/%d/problems", bad.ID), nil, http.StatusOK, &check)
+		if check.Signable || len(check.Items) != 2 || len(check.Items[0].Problems) != 0 || len(check.Items[1].Problems) != 1 || check.Items[1].Entry != 2 {
+			t.Fatalf("pre-check: got %+v, want entry 2 alone to have a problem", check)
+		}
 		var unsigned stakhanov.Decree
 		e.as(authority, "GET", fmt.Sprintf("/api/v1/decrees/%d", bad.ID), nil, http.StatusOK, &unsigned)
 		if unsigned.SignedAt != nil || len(unsigned.Conferrals) != 0 || len(unsigned.Entries) != 2 {

@@ -158,6 +158,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v1/decrees", needsToken, s.handleCreateDecree},
 		{"GET", "/api/v1/decrees/{id}", needsToken, byID(s.store.FindDecreeByID, viewDecree)},
 		{"POST", "/api/v1/decrees/{id}/sign", needsToken, byID(s.store.SignDecree, viewDecree)},
+		{"GET", "/api/v1/decrees/{id}/problems", needsToken, byID(s.store.DecreeProblems, entryProblems)},
 
 		{"GET", "/api/v1/conferrals/{id}", public, byID(s.store.FindConferralByID, same)},
 		{"GET", "/api/v1/conferrals/{id}/credential", public, s.handleCredential},
