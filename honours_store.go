@@ -46,6 +46,11 @@ type HonoursStore interface {
 	// SignDecree checks every entry's eligibility and, if all pass, signs
 	// the decree and makes its conferrals (with companions) or revocations.
 	// If any fails, nothing changes and the error names each entry and why.
+	// NominationObstacles says what would keep a nomination of a
+	// candidate for an award from ever being signed today (the award not
+	// in force, the times it may be held reached, a prerequisite missing);
+	// none: it may be filed.
+	NominationObstacles(ctx context.Context, awardID int64, candidate Subject) ([]string, error)
 	// DecreeProblems checks a draft's entries as signing it would, and
 	// writes nothing: each entry's problems (none: it may be signed). The
 	// authority's pre-check and SignDecree say the same.

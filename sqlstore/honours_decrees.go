@@ -437,33 +437,11 @@ func (db *DB) checkDecree(ctx context.Context, q querier, d *stakhanov.Decree) (
 				}
 			}
 			a := p.award
-			if !a.InForceOn(d.Date) {
-				span := "established " + a.Established.String()
-				if !a.Abolished.IsZero() {
-					span += ", abolished " + a.Abolished.String()
-				}
-				why = append(why, fmt.Sprintf("%s was not in force on %s (%s)", a.Name, d.Date, span))
-			}
-			held, err := h.held(p.recipient, a.ID)
+			obstacles, held, err := awardObstacles(ctx, q, h, award, a, p.recipient, d.Date)
 			if err != nil {
 				return nil, nil, err
 			}
-			if a.Rules.MaxTimes > 0 && held >= a.Rules.MaxTimes {
-				why = append(why, fmt.Sprintf("%s already holds %s %s; it may be held at most %s", subjectName(ctx, q, p.recipient), a.Name, times(held), times(a.Rules.MaxTimes)))
-			}
-			for _, pre := range a.Rules.Prerequisites {
-				pa, err := award(pre)
-				if err != nil {
-					return nil, nil, err
-				}
-				n, err := h.held(p.recipient, pre)
-				if err != nil {
-					return nil, nil, err
-				}
-				if n == 0 {
-					why = append(why, fmt.Sprintf("%s does not hold %s, which must come first", subjectName(ctx, q, p.recipient), pa.Name))
-				}
-			}
+			why = append(why, obstacles...)
 			if len(why) > 0 {
 				break
 			}
@@ -529,4 +507,54 @@ func times(n int) string {
 		return "twice"
 	}
 	return fmt.Sprintf("%d times", n)
+}
+
+// awardObstacles says what stands in the way of conferring a on who on a
+// day: the award not in force, the times it may be held reached, a
+// prerequisite not held. It is the one check of these, made when a decree
+// is signed or checked and when a nomination is filed; held is how many
+// times who holds a (with what h has planned).
+func awardObstacles(ctx context.Context, q querier, h *holding, award func(int64) (*stakhanov.Award, error), a *stakhanov.Award,
+	who stakhanov.Subject, on stakhanov.Date) (why []string, held int, err error) {
+	if !a.InForceOn(on) {
+		span := "established " + a.Established.String()
+		if !a.Abolished.IsZero() {
+			span += ", abolished " + a.Abolished.String()
+		}
+		why = append(why, fmt.Sprintf("%s was not in force on %s (%s)", a.Name, on, span))
+	}
+	if held, err = h.held(who, a.ID); err != nil {
+		return nil, 0, err
+	}
+	if a.Rules.MaxTimes > 0 && held >= a.Rules.MaxTimes {
+		why = append(why, fmt.Sprintf("%s already holds %s %s; it may be held at most %s", subjectName(ctx, q, who), a.Name, times(held), times(a.Rules.MaxTimes)))
+	}
+	for _, pre := range a.Rules.Prerequisites {
+		pa, err := award(pre)
+		if err != nil {
+			return nil, 0, err
+		}
+		n, err := h.held(who, pre)
+		if err != nil {
+			return nil, 0, err
+		}
+		if n == 0 {
+			why = append(why, fmt.Sprintf("%s does not hold %s, which must come first", subjectName(ctx, q, who), pa.Name))
+		}
+	}
+	return why, held, nil
+}
+
+// NominationObstacles says what would keep a nomination of who for an
+// award from ever being signed, today: the checks signing makes of the
+// award and the recipient.
+func (db *DB) NominationObstacles(ctx context.Context, awardID int64, who stakhanov.Subject) ([]string, error) {
+	q := db.reader()
+	a, err := findAward(ctx, q, awardID)
+	if err != nil {
+		return nil, err
+	}
+	award := func(id int64) (*stakhanov.Award, error) { return findAward(ctx, q, id) }
+	why, _, err := awardObstacles(ctx, q, &holding{ctx: ctx, q: q, planned: map[holdKey]int{}}, award, a, who, db.today())
+	return why, err
 }

@@ -493,6 +493,18 @@ func testSecondHeroOfLabourRF(t *testing.T, s stakhanov.Store) {
 	h := newHonours(t, s)
 	_, err := h.decree(t, s, "1", "2014-05-01", stakhanov.DecreeRecord, record(h.rf, h.miner))
 	must(t, err)
+	// A nomination that could never be signed says why before it is filed.
+	why, err := s.NominationObstacles(bg, h.rf.ID, stakhanov.PersonSubject(h.miner.ID))
+	must(t, err)
+	if len(why) != 1 || !strings.Contains(why[0], "Alexei Stakhanov already holds Hero of Labour of the Russian Federation once") {
+		t.Fatalf("obstacles to a second title: got %q", why)
+	}
+	if why, err := s.NominationObstacles(bg, h.rf.ID, stakhanov.PersonSubject(h.turner.ID)); err != nil || len(why) != 0 {
+		t.Fatalf("obstacles to the turner's first title: got %q, %v", why, err)
+	}
+	if why, err := s.NominationObstacles(bg, h.ussr.ID, stakhanov.PersonSubject(h.turner.ID)); err != nil || len(why) != 1 || !strings.Contains(why[0], "was not in force") {
+		t.Fatalf("obstacles to an abolished title: got %q, %v", why, err)
+	}
 	// The turner's entry is fine; the miner's second title is not.
 	d := &stakhanov.Decree{Number: "2", Date: date(t, "2015-05-01"), Authority: "Presidium", Kind: stakhanov.DecreeRecord,
 		Entries: []stakhanov.DecreeEntry{record(h.rf, h.turner), record(h.rf, h.miner)}}

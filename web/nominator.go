@@ -366,6 +366,9 @@ type nominatorCandidate struct {
 	InScope bool
 	// Open is the candidate's open nomination for the award, if any.
 	Open *stakhanov.Nomination
+	// Obstacles are what would keep a nomination from ever being signed
+	// (the store's check, as signing makes it): then no Nominate.
+	Obstacles []string
 }
 
 type nominatorCandidatesData struct {
@@ -414,6 +417,11 @@ func (s *Server) candidatesPage(w http.ResponseWriter, r *http.Request, status i
 			switch n.State {
 			case stakhanov.NominationProposed, stakhanov.NominationInReview, stakhanov.NominationApproved:
 				row.Open = n
+			}
+		}
+		if row.Open == nil && row.InScope {
+			if row.Obstacles, err = s.store.NominationObstacles(ctx, a.ID, c.Subject); err != nil {
+				return err
 			}
 		}
 		data.Candidates = append(data.Candidates, row)

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/stakhanov/stakhanov"
@@ -169,17 +170,38 @@ func TestNominatorProposesFromCandidacyRule(t *testing.T) {
 	page := fmt.Sprintf("/nominator/awards/%d/candidates", w.Awards.HeroOfLabourRF)
 	r := c.get(page)
 	wantStatus(t, r, http.StatusOK)
+	// Chumanov holds the once-only title since May Day 2013: no
+	// Nominate, and why.
 	chumanov := w.Honoured2013[1]
-	button := fmt.Sprintf(`id="nominate-person-%d"`, chumanov)
-	mustContain(t, r.body, `id="candidates"`, "Konstantin Chumanov", button)
-
-	r = c.submit(page, page, url.Values{"candidate": {stakhanov.PersonSubject(chumanov).String()}})
+	mustContain(t, r.body, `id="candidates"`, "Konstantin Chumanov", fmt.Sprintf(`id="obstacle-person-%d"`, chumanov),
+		"Konstantin Chumanov already holds Hero of Labour of the Russian Federation once")
+	mustNotContain(t, r.body, fmt.Sprintf(`id="nominate-person-%d"`, chumanov))
+	// Melnik's title revoked, he may be nominated again.
+	melnik := w.Honoured2013[0]
+	ctx := stakhanov.NewContext(context.Background(), stakhanov.System)
+	held, _, err := f.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: stakhanov.PersonSubject(melnik), AwardID: w.Awards.HeroOfLabourRF})
+	if err != nil || len(held) != 1 {
+		t.Fatalf("Melnik's title: got %v, %v", held, err)
+	}
+	d := &stakhanov.Decree{Number: "R-1", Date: stakhanov.DateOf(time.Now().UTC()), Authority: demo.AuthorityPresident, Kind: stakhanov.DecreeRevoke,
+		Entries: []stakhanov.DecreeEntry{{ConferralID: held[0].ID, Grounds: "records found false"}}}
+	if err := f.store.CreateDecree(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.SignDecree(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	r = c.get(page)
+	button := fmt.Sprintf(`id="nominate-person-%d"`, melnik)
+	mustContain(t, r.body, button)
+	candidate := stakhanov.PersonSubject(melnik).String()
+	r = c.submit(page, page, url.Values{"candidate": {candidate}})
 	wantStatus(t, r, http.StatusSeeOther)
 	n, err := f.store.FindNominationByID(context.Background(), idIn(t, r.location))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.Source != stakhanov.SourceRule || n.Evidence == nil || n.Candidate != stakhanov.PersonSubject(chumanov) {
+	if n.Source != stakhanov.SourceRule || n.Evidence == nil || n.Candidate.String() != candidate {
 		t.Fatalf("nomination %+v", n)
 	}
 	// Now nominated: no button, a link to the nomination.
