@@ -9,8 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/stakhanov/stakhanov"
 	"github.com/stakhanov/stakhanov/demo"
