@@ -47,9 +47,9 @@ type HonoursStore interface {
 	// the decree and makes its conferrals (with companions) or revocations.
 	// If any fails, nothing changes and the error names each entry and why.
 	// NominationObstacles says what would keep a nomination of a
-	// candidate for an award from ever being signed today (the award not
-	// in force, the times it may be held reached, a prerequisite missing);
-	// none: it may be filed.
+	// candidate for an award from ever being signed (the award not yet
+	// established, the times it may be held reached, a prerequisite
+	// missing); none: it may be filed.
 	NominationObstacles(ctx context.Context, awardID int64, candidate Subject) ([]string, error)
 	// DecreeProblems checks a draft's entries as signing it would, and
 	// writes nothing: each entry's problems (none: it may be signed). The

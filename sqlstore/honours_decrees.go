@@ -437,7 +437,7 @@ func (db *DB) checkDecree(ctx context.Context, q querier, d *stakhanov.Decree) (
 				}
 			}
 			a := p.award
-			obstacles, held, err := awardObstacles(ctx, q, h, award, a, p.recipient, d.Date)
+			obstacles, held, err := awardObstacles(ctx, q, h, award, a, p.recipient, d.Date, true)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -513,15 +513,20 @@ func times(n int) string {
 // day: the award not in force, the times it may be held reached, a
 // prerequisite not held. It is the one check of these, made when a decree
 // is signed or checked and when a nomination is filed; held is how many
-// times who holds a (with what h has planned).
+// times who holds a (with what h has planned). A decree is dated (onDay):
+// the award must be in force that day. A nomination is not yet: a decree
+// may be dated back to when the award was in force, but not before it was
+// established.
 func awardObstacles(ctx context.Context, q querier, h *holding, award func(int64) (*stakhanov.Award, error), a *stakhanov.Award,
-	who stakhanov.Subject, on stakhanov.Date) (why []string, held int, err error) {
-	if !a.InForceOn(on) {
+	who stakhanov.Subject, on stakhanov.Date, onDay bool) (why []string, held int, err error) {
+	if onDay && !a.InForceOn(on) {
 		span := "established " + a.Established.String()
 		if !a.Abolished.IsZero() {
 			span += ", abolished " + a.Abolished.String()
 		}
 		why = append(why, fmt.Sprintf("%s was not in force on %s (%s)", a.Name, on, span))
+	} else if !onDay && a.Established.After(on) {
+		why = append(why, fmt.Sprintf("%s is established only from %s", a.Name, a.Established))
 	}
 	if held, err = h.held(who, a.ID); err != nil {
 		return nil, 0, err
@@ -555,6 +560,6 @@ func (db *DB) NominationObstacles(ctx context.Context, awardID int64, who stakha
 		return nil, err
 	}
 	award := func(id int64) (*stakhanov.Award, error) { return findAward(ctx, q, id) }
-	why, _, err := awardObstacles(ctx, q, &holding{ctx: ctx, q: q, planned: map[holdKey]int{}}, award, a, who, db.today())
+	why, _, err := awardObstacles(ctx, q, &holding{ctx: ctx, q: q, planned: map[holdKey]int{}}, award, a, who, db.today(), false)
 	return why, err
 }

@@ -199,6 +199,15 @@ func (db *DB) CreateNomination(ctx context.Context, n *stakhanov.Nomination) err
 	if err := requireScope(who, path, n.Candidate.String()); err != nil {
 		return err
 	}
+	// A nomination that could never be signed is not filed.
+	obstacles, err := db.NominationObstacles(ctx, award.ID, n.Candidate)
+	if err != nil {
+		return err
+	}
+	if len(obstacles) > 0 {
+		return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "candidate",
+			Message: fmt.Sprintf("%s cannot be nominated for %s: %s", subjectName(ctx, db.reader(), n.Candidate), award.Name, strings.Join(obstacles, "; "))}
+	}
 	n.Evidence = nil
 	switch n.Source {
 	case stakhanov.SourceRule:

@@ -502,7 +502,15 @@ func testSecondHeroOfLabourRF(t *testing.T, s stakhanov.Store) {
 	if why, err := s.NominationObstacles(bg, h.rf.ID, stakhanov.PersonSubject(h.turner.ID)); err != nil || len(why) != 0 {
 		t.Fatalf("obstacles to the turner's first title: got %q, %v", why, err)
 	}
-	if why, err := s.NominationObstacles(bg, h.ussr.ID, stakhanov.PersonSubject(h.turner.ID)); err != nil || len(why) != 1 || !strings.Contains(why[0], "was not in force") {
+	err = s.CreateNomination(as(h.nominator), &stakhanov.Nomination{AwardID: h.rf.ID, Candidate: stakhanov.PersonSubject(h.miner.ID),
+		Source: stakhanov.SourceDossier, Dossier: "a second title"})
+	wantCode(t, err, stakhanov.ECONFLICT, "candidate")
+	if !strings.Contains(stakhanov.ErrorMessage(err), "Alexei Stakhanov cannot be nominated for Hero of Labour of the Russian Federation") {
+		t.Fatalf("a nomination that could never be signed: got %q", stakhanov.ErrorMessage(err))
+	}
+	// An abolished award may still be conferred by a decree dated while
+	// it was in force.
+	if why, err := s.NominationObstacles(bg, h.ussr.ID, stakhanov.PersonSubject(h.turner.ID)); err != nil || len(why) != 0 {
 		t.Fatalf("obstacles to an abolished title: got %q, %v", why, err)
 	}
 	// The turner's entry is fine; the miner's second title is not.

@@ -52,16 +52,36 @@ func (f *fixture) nominate(award, person int64, dossier string) *stakhanov.Nomin
 	return n
 }
 
-// renominateMelnik nominates the coal miner of 2013 for Hero of Labour of
-// the Russian Federation a second time: his two letters are on file, so the
-// nomination is in review at the first stage at once.
+// renominateMelnik revokes the coal miner of 2013's Hero of Labour of the
+// Russian Federation, a once-only title, and nominates him for it again:
+// his two letters are on file, so the nomination is in review at the first
+// stage at once.
 func (f *fixture) renominateMelnik() *stakhanov.Nomination {
 	f.t.Helper()
+	f.revokeTitle(f.world.Honoured2013[0])
 	n := f.nominate(f.world.Awards.HeroOfLabourRF, f.world.Honoured2013[0], "A second title for the same brigade leader.")
 	if n.State != stakhanov.NominationInReview || n.Stage != 0 {
 		f.t.Fatalf("nomination %d is %s at stage %d, want in review at stage 0", n.ID, n.State, n.Stage)
 	}
 	return n
+}
+
+// revokeTitle revokes a person's Hero of Labour of the Russian Federation.
+func (f *fixture) revokeTitle(person int64) {
+	f.t.Helper()
+	ctx := stakhanov.NewContext(context.Background(), stakhanov.System)
+	held, _, err := f.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: stakhanov.PersonSubject(person), AwardID: f.world.Awards.HeroOfLabourRF})
+	if err != nil || len(held) != 1 {
+		f.t.Fatalf("the title of person %d: got %v, %v", person, held, err)
+	}
+	d := &stakhanov.Decree{Number: fmt.Sprintf("R-%d", person), Date: stakhanov.DateOf(time.Now().UTC()), Authority: demo.AuthorityPresident,
+		Kind: stakhanov.DecreeRevoke, Entries: []stakhanov.DecreeEntry{{ConferralID: held[0].ID, Grounds: "records found false"}}}
+	if err := f.store.CreateDecree(ctx, d); err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.store.SignDecree(ctx, d.ID); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 // approveHLRF has the committees of Hero of Labour of the Russian
@@ -178,19 +198,7 @@ func TestNominatorProposesFromCandidacyRule(t *testing.T) {
 	mustNotContain(t, r.body, fmt.Sprintf(`id="nominate-person-%d"`, chumanov))
 	// Melnik's title revoked, he may be nominated again.
 	melnik := w.Honoured2013[0]
-	ctx := stakhanov.NewContext(context.Background(), stakhanov.System)
-	held, _, err := f.store.FindConferrals(ctx, stakhanov.ConferralFilter{Recipient: stakhanov.PersonSubject(melnik), AwardID: w.Awards.HeroOfLabourRF})
-	if err != nil || len(held) != 1 {
-		t.Fatalf("Melnik's title: got %v, %v", held, err)
-	}
-	d := &stakhanov.Decree{Number: "R-1", Date: stakhanov.DateOf(time.Now().UTC()), Authority: demo.AuthorityPresident, Kind: stakhanov.DecreeRevoke,
-		Entries: []stakhanov.DecreeEntry{{ConferralID: held[0].ID, Grounds: "records found false"}}}
-	if err := f.store.CreateDecree(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.store.SignDecree(ctx, d.ID); err != nil {
-		t.Fatal(err)
-	}
+	f.revokeTitle(melnik)
 	r = c.get(page)
 	button := fmt.Sprintf(`id="nominate-person-%d"`, melnik)
 	mustContain(t, r.body, button)
@@ -315,10 +323,20 @@ func TestAuthorityDraftsAndSignsDecree(t *testing.T) {
 
 func TestAuthoritySeesEligibilityProblems(t *testing.T) {
 	f := newRolesFixture(t)
-	// Melnik, Hero of Labour of the Russian Federation since May Day 2013,
-	// approved for it again: it may be held once.
+	// Melnik, his title revoked, nominated and approved for it again; then
+	// a record decree gives it back to him before the new decree is
+	// signed: it may be held once.
 	n := f.renominateMelnik()
 	f.approveHLRF(n.ID)
+	ctx := stakhanov.NewContext(context.Background(), stakhanov.System)
+	rec := &stakhanov.Decree{Number: "REC-1", Date: stakhanov.NewDate(2013, 5, 1), Authority: demo.AuthorityPresident, Kind: stakhanov.DecreeRecord,
+		Entries: []stakhanov.DecreeEntry{{AwardID: f.world.Awards.HeroOfLabourRF, Recipient: stakhanov.PersonSubject(f.world.Honoured2013[0])}}}
+	if err := f.store.CreateDecree(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.SignDecree(ctx, rec.ID); err != nil {
+		t.Fatal(err)
+	}
 	c := f.client(t)
 	c.signIn(stakhanov.RoleAuthority)
 	page := "/authority/decrees/new"
