@@ -160,6 +160,9 @@ type reviewData struct {
 	NotMember bool
 	Voted     *honVote
 	Conflicts []string
+	// Obstacles are what would keep the nomination from being signed now
+	// (the candidate came to hold the award since it was filed, ...).
+	Obstacles []string
 	Form      *Form
 	// JustVoted is set after a vote was recorded.
 	JustVoted bool
@@ -197,6 +200,11 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	data := reviewData{Nom: h, Form: form, History: historyOf(h.Award, n), JustVoted: r.URL.Query().Get("voted") != ""}
+	if isOpenState(n.State) {
+		if data.Obstacles, err = s.store.NominationObstacles(ctx, n.AwardID, n.Candidate); err != nil {
+			return err
+		}
+	}
 	if data.Recs, err = l.recommendations(n.Recommendations); err != nil {
 		return err
 	}
@@ -347,4 +355,14 @@ func (s *Server) handleVote(w http.ResponseWriter, r *http.Request) error {
 		status = honStatus(err)
 	}
 	return s.reviewPage(w, r, status, form)
+}
+
+// isOpenState reports whether a nomination in that state may still lead
+// to a decree.
+func isOpenState(state string) bool {
+	switch state {
+	case stakhanov.NominationProposed, stakhanov.NominationInReview, stakhanov.NominationApproved:
+		return true
+	}
+	return false
 }

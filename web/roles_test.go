@@ -337,6 +337,9 @@ func TestAuthoritySeesEligibilityProblems(t *testing.T) {
 	if _, err := f.store.SignDecree(ctx, rec.ID); err != nil {
 		t.Fatal(err)
 	}
+	member := f.client(t)
+	member.signIn(f.world.Committee[0][1].Name)
+	mustContain(t, member.get(fmt.Sprintf("/committee/nominations/%d", n.ID)).body, `id="obstacles"`, "already holds Hero of Labour of the Russian Federation once")
 	c := f.client(t)
 	c.signIn(stakhanov.RoleAuthority)
 	page := "/authority/decrees/new"
