@@ -344,6 +344,26 @@ type Decree struct {
 	SignedAt   *time.Time `json:"signed_at,omitempty"`
 	SignedBy   int64      `json:"signed_by,omitempty"`
 	Conferrals []int64    `json:"conferrals,omitempty"`
+	// Discarded is set when a draft was given up: it stays on record and
+	// can no longer be signed.
+	Discarded *DecreeDiscard `json:"discarded,omitempty"`
+	// Removed are the entries taken out of the draft, on record.
+	Removed []RemovedEntry `json:"removed,omitempty"`
+}
+
+// DecreeDiscard records a draft given up.
+type DecreeDiscard struct {
+	At     time.Time `json:"at"`
+	By     int64     `json:"by,omitempty"`
+	Reason string    `json:"reason"`
+}
+
+// RemovedEntry is an entry taken out of a draft, with who and why.
+type RemovedEntry struct {
+	DecreeEntry
+	At     time.Time `json:"at"`
+	By     int64     `json:"by,omitempty"`
+	Reason string    `json:"reason"`
 }
 
 func (d *Decree) Validate() error {

@@ -51,6 +51,13 @@ type HonoursStore interface {
 	// established, the times it may be held reached, a prerequisite
 	// missing); none: it may be filed.
 	NominationObstacles(ctx context.Context, awardID int64, candidate Subject) ([]string, error)
+	// RemoveDecreeEntry takes entry (counted from 1, as the draft lists
+	// them) out of a draft decree, on record with the reason; the
+	// authority or an admin, before it is signed.
+	RemoveDecreeEntry(ctx context.Context, decreeID int64, entry int, reason string) (*Decree, error)
+	// DiscardDecree gives a draft up: it stays, marked discarded, and can
+	// no longer be signed.
+	DiscardDecree(ctx context.Context, decreeID int64, reason string) (*Decree, error)
 	// DecreeProblems checks a draft's entries as signing it would, and
 	// writes nothing: each entry's problems (none: it may be signed). The
 	// authority's pre-check and SignDecree say the same.

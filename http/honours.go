@@ -464,6 +464,9 @@ type decreeEntryInput struct {
 	Grounds      string `json:"grounds"`
 	AwardID      int64  `json:"award_id"`
 	Recipient    string `json:"recipient"`
+	// KeepCompanions, in a revocation, keeps the companions made with the
+	// conferral revoked.
+	KeepCompanions bool `json:"keep_companions"`
 }
 
 type decreeInput struct {
@@ -486,7 +489,7 @@ func (in *decreeInput) decree() (*stakhanov.Decree, error) {
 			return nil, err
 		}
 		entries[i] = stakhanov.DecreeEntry{NominationID: e.NominationID, ConferralID: e.ConferralID, Grounds: e.Grounds,
-			AwardID: e.AwardID, Recipient: recipient}
+			AwardID: e.AwardID, Recipient: recipient, KeepCompanions: e.KeepCompanions}
 	}
 	return &stakhanov.Decree{Number: in.Number, Date: d, Authority: in.Authority, Kind: in.Kind, Entries: entries}, nil
 }
@@ -505,12 +508,14 @@ type decreeEntryView struct {
 	Grounds      string             `json:"grounds,omitempty"`
 	AwardID      int64              `json:"award_id,omitempty"`
 	Recipient    *stakhanov.Subject `json:"recipient,omitempty"`
+	// KeepCompanions: a revocation that keeps the companions.
+	KeepCompanions bool `json:"keep_companions,omitempty"`
 }
 
 func viewDecree(d *stakhanov.Decree) decreeView {
 	v := decreeView{Decree: d, Entries: make([]decreeEntryView, len(d.Entries))}
 	for i, e := range d.Entries {
-		v.Entries[i] = decreeEntryView{NominationID: e.NominationID, ConferralID: e.ConferralID, Grounds: e.Grounds, AwardID: e.AwardID}
+		v.Entries[i] = decreeEntryView{NominationID: e.NominationID, ConferralID: e.ConferralID, Grounds: e.Grounds, AwardID: e.AwardID, KeepCompanions: e.KeepCompanions}
 		if !e.Recipient.IsZero() {
 			v.Entries[i].Recipient = &e.Recipient
 		}
@@ -687,4 +692,40 @@ func entryProblems(problems [][]string) map[string]any {
 		signable = signable && len(p) == 0
 	}
 	return map[string]any{"signable": signable, "items": items}
+}
+
+func (s *Server) handleRemoveDecreeEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	entry, err := strconv.Atoi(r.PathValue("entry"))
+	if err != nil || entry < 1 {
+		return stakhanov.FieldErrorf("entry", "entry %s is not an entry number (from 1)", stakhanov.ShortQuote(r.PathValue("entry")))
+	}
+	var in reasonInput
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	d, err := s.store.RemoveDecreeEntry(r.Context(), id, entry, in.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, viewDecree(d))
+}
+
+func (s *Server) handleDiscardDecree(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in reasonInput
+	if err := s.decodeBody(w, r, &in); err != nil {
+		return err
+	}
+	d, err := s.store.DiscardDecree(r.Context(), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, viewDecree(d))
 }

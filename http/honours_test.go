@@ -449,6 +449,15 @@ func TestHonours(t *testing.T) {
 		if unsigned.SignedAt != nil || len(unsigned.Conferrals) != 0 || len(unsigned.Entries) != 2 {
 			t.Fatalf("a decree that failed to sign: got %+v", unsigned)
 		}
+		// Given up, on record: it cannot be signed.
+		e.do("POST", fmt.Sprintf("/api/v1/decrees/%d/entries/3/removal", bad.ID), authority, map[string]any{"reason": "x"}).
+			wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "entry")
+		var discarded stakhanov.Decree
+		e.as(authority, "POST", fmt.Sprintf("/api/v1/decrees/%d/discard", bad.ID), map[string]any{"reason": "the turner's nomination is not approved"}, http.StatusOK, &discarded)
+		if discarded.Discarded == nil || discarded.Discarded.Reason != "the turner's nomination is not approved" {
+			t.Fatalf("discarded: got %+v", discarded)
+		}
+		e.do("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", bad.ID), authority, nil).wantError(t, http.StatusConflict, stakhanov.ECONFLICT, "")
 
 		// The right decree.
 		var d stakhanov.Decree

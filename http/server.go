@@ -159,6 +159,8 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/decrees/{id}", needsToken, byID(s.store.FindDecreeByID, viewDecree)},
 		{"POST", "/api/v1/decrees/{id}/sign", needsToken, byID(s.store.SignDecree, viewDecree)},
 		{"GET", "/api/v1/decrees/{id}/problems", needsToken, byID(s.store.DecreeProblems, entryProblems)},
+		{"POST", "/api/v1/decrees/{id}/entries/{entry}/removal", needsToken, s.handleRemoveDecreeEntry},
+		{"POST", "/api/v1/decrees/{id}/discard", needsToken, s.handleDiscardDecree},
 
 		{"GET", "/api/v1/conferrals/{id}", public, byID(s.store.FindConferralByID, same)},
 		{"GET", "/api/v1/conferrals/{id}/credential", public, s.handleCredential},

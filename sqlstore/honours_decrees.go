@@ -11,16 +11,22 @@ import (
 	"github.com/stakhanov/stakhanov/ledger"
 )
 
-const decreeColumns = `d.id, d.number, d.date, d.authority, d.kind, COALESCE(d.created_by, 0), d.created_at, s.signed_at, COALESCE(s.signed_by, 0)`
+const decreeColumns = `d.id, d.number, d.date, d.authority, d.kind, COALESCE(d.created_by, 0), d.created_at, s.signed_at, COALESCE(s.signed_by, 0),
+	x.discarded_at, COALESCE(x.discarded_by, 0), COALESCE(x.reason, '')`
 
-const decreeFrom = `decrees d LEFT JOIN decree_signatures s ON s.decree_id = d.id`
+const decreeFrom = `decrees d LEFT JOIN decree_signatures s ON s.decree_id = d.id LEFT JOIN decree_discards x ON x.decree_id = d.id`
 
 func scanDecree(row interface{ Scan(...any) error }) (*stakhanov.Decree, error) {
 	d := &stakhanov.Decree{}
-	var signedAt sql.NullTime
-	err := row.Scan(&d.ID, &d.Number, &d.Date, &d.Authority, &d.Kind, &d.CreatedBy, &d.CreatedAt, &signedAt, &d.SignedBy)
+	var signedAt, discardedAt sql.NullTime
+	var discardedBy int64
+	var reason string
+	err := row.Scan(&d.ID, &d.Number, &d.Date, &d.Authority, &d.Kind, &d.CreatedBy, &d.CreatedAt, &signedAt, &d.SignedBy, &discardedAt, &discardedBy, &reason)
 	if err != nil {
 		return nil, err
+	}
+	if discardedAt.Valid {
+		d.Discarded = &stakhanov.DecreeDiscard{At: discardedAt.Time, By: discardedBy, Reason: reason}
 	}
 	if signedAt.Valid {
 		t := signedAt.Time
@@ -105,19 +111,27 @@ func findDecree(ctx context.Context, q querier, id int64) (*stakhanov.Decree, er
 // fillDecree reads a decree's entries and the conferrals it made.
 func fillDecree(ctx context.Context, q querier, d *stakhanov.Decree) error {
 	rows, err := q.query(ctx, `SELECT COALESCE(nomination_id, 0), COALESCE(conferral_id, 0), grounds, COALESCE(award_id, 0),
-		COALESCE(recipient_kind, ''), COALESCE(recipient_id, 0), keep_companions FROM decree_entries WHERE decree_id = ? ORDER BY position`, d.ID)
+		COALESCE(recipient_kind, ''), COALESCE(recipient_id, 0), keep_companions, removed_at, COALESCE(removed_by, 0), COALESCE(removal_reason, '')
+		FROM decree_entries WHERE decree_id = ? ORDER BY position`, d.ID)
 	if err != nil {
 		return err
 	}
-	d.Entries = []stakhanov.DecreeEntry{}
+	d.Entries, d.Removed = []stakhanov.DecreeEntry{}, nil
 	for rows.Next() {
 		var e stakhanov.DecreeEntry
 		var keep int
-		if err := rows.Scan(&e.NominationID, &e.ConferralID, &e.Grounds, &e.AwardID, &e.Recipient.Kind, &e.Recipient.ID, &keep); err != nil {
+		var removed sql.NullTime
+		var by int64
+		var why string
+		if err := rows.Scan(&e.NominationID, &e.ConferralID, &e.Grounds, &e.AwardID, &e.Recipient.Kind, &e.Recipient.ID, &keep, &removed, &by, &why); err != nil {
 			rows.Close()
 			return err
 		}
 		e.KeepCompanions = keep != 0
+		if removed.Valid {
+			d.Removed = append(d.Removed, stakhanov.RemovedEntry{DecreeEntry: e, At: removed.Time, By: by, Reason: why})
+			continue
+		}
 		d.Entries = append(d.Entries, e)
 	}
 	rows.Close()
@@ -207,12 +221,21 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 		return nil, err
 	}
 	err = db.inTx(ctx, func(q querier) error {
+		if err := lockDecree(ctx, q, id); err != nil {
+			return err
+		}
 		d, err := findDecree(ctx, q, id)
 		if err != nil {
 			return err
 		}
 		if d.SignedAt != nil {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "decree %s was signed already, on %s", d.Number, d.SignedAt.UTC().Format(time.DateOnly))
+		}
+		if d.Discarded != nil {
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "decree %s was discarded on %s (%s): it can no longer be signed", d.Number, d.Discarded.At.UTC().Format(time.DateOnly), d.Discarded.Reason)
+		}
+		if len(d.Entries) == 0 {
+			return stakhanov.FieldErrorf("entries", "decree %s has no entries left: discard it", d.Number)
 		}
 		if err := d.CheckSignable(db.now(), db.loc); err != nil {
 			return err
@@ -562,4 +585,86 @@ func (db *DB) NominationObstacles(ctx context.Context, awardID int64, who stakha
 	award := func(id int64) (*stakhanov.Award, error) { return findAward(ctx, q, id) }
 	why, _, err := awardObstacles(ctx, q, &holding{ctx: ctx, q: q, planned: map[holdKey]int{}}, award, a, who, db.today(), false)
 	return why, err
+}
+
+// draftFor reads a draft decree for a change: the authority or an admin,
+// before it is signed or discarded.
+func (db *DB) draftFor(ctx context.Context, q querier, id int64, reason string) (*stakhanov.User, *stakhanov.Decree, string, error) {
+	who, err := actor(ctx, stakhanov.RoleAuthority, stakhanov.RoleAdmin)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, nil, "", stakhanov.FieldErrorf("reason", "reason is required: it is kept with the change")
+	}
+	if len(reason) > stakhanov.MaxReasonLength {
+		return nil, nil, "", stakhanov.FieldErrorf("reason", "reason is longer than %d characters", stakhanov.MaxReasonLength)
+	}
+	if err := lockDecree(ctx, q, id); err != nil {
+		return nil, nil, "", err
+	}
+	d, err := findDecree(ctx, q, id)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	switch {
+	case d.SignedAt != nil:
+		return nil, nil, "", stakhanov.Errorf(stakhanov.ECONFLICT, "decree %s was signed on %s: a signed decree is not changed", d.Number, d.SignedAt.UTC().Format(time.DateOnly))
+	case d.Discarded != nil:
+		return nil, nil, "", stakhanov.Errorf(stakhanov.ECONFLICT, "decree %s was discarded on %s", d.Number, d.Discarded.At.UTC().Format(time.DateOnly))
+	}
+	return who, d, reason, nil
+}
+
+func (db *DB) RemoveDecreeEntry(ctx context.Context, decreeID int64, entry int, reason string) (*stakhanov.Decree, error) {
+	err := db.inTx(ctx, func(q querier) error {
+		who, d, reason, err := db.draftFor(ctx, q, decreeID, reason)
+		if err != nil {
+			return err
+		}
+		if entry < 1 || entry > len(d.Entries) {
+			return stakhanov.FieldErrorf("entry", "decree %s has %d entries: there is no entry %d", d.Number, len(d.Entries), entry)
+		}
+		// The entry-th of the entries not removed, by position.
+		var position int
+		if err := q.queryRow(ctx, `SELECT position FROM decree_entries WHERE decree_id = ? AND removed_at IS NULL ORDER BY position LIMIT 1 OFFSET ?`,
+			decreeID, entry-1).Scan(&position); err != nil {
+			return err
+		}
+		_, err = q.exec(ctx, `UPDATE decree_entries SET removed_at = ?, removed_by = ?, removal_reason = ? WHERE decree_id = ? AND position = ? AND removed_at IS NULL`,
+			db.now().UTC(), nullID(who.ID), reason, decreeID, position)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindDecreeByID(ctx, decreeID)
+}
+
+func (db *DB) DiscardDecree(ctx context.Context, decreeID int64, reason string) (*stakhanov.Decree, error) {
+	err := db.inTx(ctx, func(q querier) error {
+		who, _, reason, err := db.draftFor(ctx, q, decreeID, reason)
+		if err != nil {
+			return err
+		}
+		_, err = q.exec(ctx, `INSERT INTO decree_discards (decree_id, discarded_at, discarded_by, reason) VALUES (?, ?, ?, ?)`,
+			decreeID, db.now().UTC(), nullID(who.ID), reason)
+		if db.dialect.IsUniqueViolation(err) {
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "the draft was discarded at the same moment by someone else")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindDecreeByID(ctx, decreeID)
+}
+
+// lockDecree takes a decree's row for the rest of the transaction (an
+// UPDATE that changes nothing locks on both engines), so that a change to
+// a draft and its signing take turns and each reads what the other wrote.
+func lockDecree(ctx context.Context, q querier, id int64) error {
+	_, err := q.exec(ctx, `UPDATE decrees SET number = number WHERE id = ?`, id)
+	return err
 }

@@ -814,3 +814,52 @@ func testRevocationTakesCompanions(t *testing.T, s stakhanov.Store) {
 		t.Fatalf("ledger: %d records added, want 4", after-before)
 	}
 }
+
+// testDraftDecreeMended: a draft whose entry fails has the entry removed,
+// on record, and is signed; another draft is discarded: it stays, marked,
+// and can no longer be signed or changed.
+func testDraftDecreeMended(t *testing.T, s stakhanov.Store) {
+	h := newHonours(t, s)
+	_, err := h.decree(t, s, "1", "2014-05-01", stakhanov.DecreeRecord, record(h.rf, h.miner))
+	must(t, err)
+	d := &stakhanov.Decree{Number: "2", Date: date(t, "2015-05-01"), Authority: "Presidium", Kind: stakhanov.DecreeRecord,
+		Entries: []stakhanov.DecreeEntry{record(h.rf, h.miner), record(h.rf, h.turner)}}
+	must(t, s.CreateDecree(as(h.authority), d))
+	_, err = s.SignDecree(as(h.authority), d.ID)
+	wantCode(t, err, stakhanov.EINVALID, "entries[0]")
+	_, err = s.RemoveDecreeEntry(as(h.authority), d.ID, 1, "")
+	wantCode(t, err, stakhanov.EINVALID, "reason")
+	_, err = s.RemoveDecreeEntry(as(h.authority), d.ID, 3, "x")
+	wantCode(t, err, stakhanov.EINVALID, "entry")
+	_, err = s.RemoveDecreeEntry(as(h.nominator), d.ID, 1, "x")
+	wantCode(t, err, stakhanov.EFORBIDDEN, "")
+	mended, err := s.RemoveDecreeEntry(as(h.authority), d.ID, 1, "he holds it already")
+	must(t, err)
+	if len(mended.Entries) != 1 || mended.Entries[0].Recipient != stakhanov.PersonSubject(h.turner.ID) ||
+		len(mended.Removed) != 1 || mended.Removed[0].Reason != "he holds it already" || mended.Removed[0].By != h.authority.ID {
+		t.Fatalf("mended draft: got %+v", mended)
+	}
+	signed, err := s.SignDecree(as(h.authority), d.ID)
+	must(t, err)
+	if len(signed.Conferrals) != 1 {
+		t.Fatalf("signed: got %+v", signed)
+	}
+	_, err = s.RemoveDecreeEntry(as(h.authority), d.ID, 1, "too late")
+	wantCode(t, err, stakhanov.ECONFLICT, "")
+
+	other := &stakhanov.Decree{Number: "3", Date: date(t, "2015-05-01"), Authority: "Presidium", Kind: stakhanov.DecreeRecord,
+		Entries: []stakhanov.DecreeEntry{record(h.rf, h.miner)}}
+	must(t, s.CreateDecree(as(h.authority), other))
+	gone, err := s.DiscardDecree(as(h.authority), other.ID, "drafted in error")
+	must(t, err)
+	if gone.Discarded == nil || gone.Discarded.Reason != "drafted in error" {
+		t.Fatalf("discarded: got %+v", gone)
+	}
+	_, err = s.SignDecree(as(h.authority), other.ID)
+	wantCode(t, err, stakhanov.ECONFLICT, "")
+	_, err = s.DiscardDecree(as(h.authority), other.ID, "again")
+	wantCode(t, err, stakhanov.ECONFLICT, "")
+	if kept, err := s.FindDecreeByID(bg, other.ID); err != nil || kept.Discarded == nil || len(kept.Entries) != 1 {
+		t.Fatalf("the discarded draft is kept: got %+v, %v", kept, err)
+	}
+}

@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 		{"AbolishedAward", testAbolishedAward},
 		{"CompanionAndRepeat", testCompanionAndRepeat},
 		{"Revocation", testRevocation},
+		{"DraftDecreeMended", testDraftDecreeMended},
 		{"RevocationTakesCompanions", testRevocationTakesCompanions},
 		{"RegistrySearch", testRegistrySearch},
 		{"CredentialSalt", testCredentialSalt},

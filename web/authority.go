@@ -75,6 +75,9 @@ func decreeState(d *stakhanov.Decree) string {
 	if d.SignedAt != nil {
 		return "signed " + d.SignedAt.UTC().Format("2006-01-02")
 	}
+	if d.Discarded != nil {
+		return "discarded " + d.Discarded.At.UTC().Format("2006-01-02")
+	}
 	return "draft"
 }
 
@@ -259,7 +262,7 @@ func (s *Server) decreePage(w http.ResponseWriter, r *http.Request, status int, 
 	if data.Entries, err = s.decreeEntries(l, d); err != nil {
 		return err
 	}
-	if d.SignedAt == nil {
+	if d.SignedAt == nil && d.Discarded == nil {
 		data.Checked = true
 		// The store's own check, as signing will make it.
 		problems, err := s.store.DecreeProblems(ctx, d.ID)
@@ -361,4 +364,39 @@ func (s *Server) handleSignDecree(w http.ResponseWriter, r *http.Request) error 
 		return ferr
 	}
 	return s.decreePage(w, r, honStatus(err), err)
+}
+
+// handleRemoveDecreeEntry takes an entry out of a draft, with its reason
+// (the pre-check's first problem, as the button sends it).
+func (s *Server) handleRemoveDecreeEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := honID(r, "id", "decree")
+	if err != nil {
+		return err
+	}
+	entry, err := strconv.Atoi(r.PathValue("entry"))
+	if err != nil {
+		return stakhanov.Errorf(stakhanov.ENOTFOUND, "There is no entry %q.", r.PathValue("entry"))
+	}
+	if _, err := s.store.RemoveDecreeEntry(r.Context(), id, entry, r.PostFormValue("reason")); err != nil {
+		if ferr := s.fromError(r, NewForm(nil), err, nil); ferr != nil {
+			return ferr
+		}
+		return s.decreePage(w, r, honStatus(err), err)
+	}
+	return redirect(w, r, fmt.Sprintf("/authority/decrees/%d", id))
+}
+
+// handleDiscardDecree gives a draft up, on record with its reason.
+func (s *Server) handleDiscardDecree(w http.ResponseWriter, r *http.Request) error {
+	id, err := honID(r, "id", "decree")
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.DiscardDecree(r.Context(), id, r.PostFormValue("reason")); err != nil {
+		if ferr := s.fromError(r, NewForm(nil), err, nil); ferr != nil {
+			return ferr
+		}
+		return s.decreePage(w, r, honStatus(err), err)
+	}
+	return redirect(w, r, fmt.Sprintf("/authority/decrees/%d", id))
 }

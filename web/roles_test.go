@@ -356,6 +356,18 @@ func TestAuthoritySeesEligibilityProblems(t *testing.T) {
 	r = c.submit(decree, decree+"/sign", url.Values{})
 	wantStatus(t, r, http.StatusBadRequest)
 	mustContain(t, r.body, `id="sign-error"`, "decree 1001 cannot be signed", "entry 1:", "Refused at signing")
+
+	// The failing entry is removed from the draft, on record; the empty
+	// draft cannot be signed and is discarded.
+	r = c.submit(decree, decree+"/entries/1/remove", url.Values{"reason": {"he holds it already"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	r = c.get(decree)
+	mustContain(t, r.body, `id="removed-entries"`, "he holds it already")
+	r = c.submit(decree, decree+"/discard", url.Values{"reason": {"nothing left to confer"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	r = c.get(decree)
+	mustContain(t, r.body, `id="decree-discarded"`, "nothing left to confer", "discarded ")
+	mustNotContain(t, r.body, `id="sign-submit"`)
 	d, err := f.store.FindDecreeByID(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)

@@ -170,6 +170,8 @@ func (s *Server) table() []route {
 		{"POST", "/authority/decrees", only(stakhanov.RoleAuthority), s.handleDraftDecree},
 		{"GET", "/authority/decrees/{id}", only(stakhanov.RoleAuthority), s.handleDecree},
 		{"POST", "/authority/decrees/{id}/sign", only(stakhanov.RoleAuthority), s.handleSignDecree},
+		{"POST", "/authority/decrees/{id}/entries/{entry}/remove", only(stakhanov.RoleAuthority), s.handleRemoveDecreeEntry},
+		{"POST", "/authority/decrees/{id}/discard", only(stakhanov.RoleAuthority), s.handleDiscardDecree},
 		// Registrar (registrar.go).
 		{"GET", "/registrar", only(stakhanov.RoleRegistrar), s.handleRegistrar},
 		{"GET", "/registrar/ceremonies/new", only(stakhanov.RoleRegistrar), s.handleCeremonyForm},
