@@ -3,6 +3,7 @@ package stakhanov
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -42,6 +43,105 @@ type Stage struct {
 	Members  []int64 `json:"members"`
 	Quorum   int     `json:"quorum"`
 	Majority float64 `json:"majority"`
+	// The way out when too few members may vote on a nomination (the
+	// candidate's enterprise, its recommenders recuse): Substitutes stand
+	// in, in their order, as many as the quorum needs; failing them, the
+	// Chair (one of the members) decides alone.
+	Substitutes []int64 `json:"substitutes,omitempty"`
+	Chair       int64   `json:"chair,omitempty"`
+}
+
+// StageStanding is who may decide a nomination at its stage.
+type StageStanding struct {
+	Stage  int    `json:"stage"`
+	Name   string `json:"name"`
+	Quorum int    `json:"quorum"`
+	// Eligible are the members, and the substitutes standing in, who may
+	// vote; Recused those who may not, with why.
+	Eligible []int64         `json:"eligible"`
+	Recused  []RecusedMember `json:"recused"`
+	// Substituted: substitutes stand in. ChairDecides: too few may vote
+	// even so, and the chair decides alone. Stuck: nobody can decide
+	// until the award's stage is changed.
+	Substituted  bool   `json:"substituted,omitempty"`
+	ChairDecides bool   `json:"chair_decides,omitempty"`
+	Stuck        bool   `json:"stuck,omitempty"`
+	WayOut       string `json:"way_out,omitempty"`
+}
+
+// RecusedMember is a member (or substitute) who may not vote, and why.
+type RecusedMember struct {
+	UserID    int64      `json:"user_id"`
+	Conflicts []Conflict `json:"conflicts"`
+}
+
+// Standing works out who may decide at the stage, given each member's and
+// substitute's conflicts with the nomination.
+func (s Stage) Standing(index int, conflicts map[int64][]Conflict) StageStanding {
+	st := StageStanding{Stage: index, Name: s.Name, Quorum: s.Quorum, Eligible: []int64{}, Recused: []RecusedMember{}}
+	free := func(ids []int64) []int64 {
+		var out []int64
+		for _, id := range ids {
+			if c := conflicts[id]; len(c) > 0 {
+				st.Recused = append(st.Recused, RecusedMember{UserID: id, Conflicts: c})
+			} else {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	st.Eligible = append(st.Eligible, free(s.Members)...)
+	if len(st.Eligible) >= s.Quorum {
+		return st
+	}
+	for _, id := range free(s.Substitutes) {
+		if len(st.Eligible) < s.Quorum {
+			st.Eligible = append(st.Eligible, id)
+			st.Substituted = true
+		}
+	}
+	switch {
+	case len(st.Eligible) >= s.Quorum:
+		st.WayOut = fmt.Sprintf("%d of the stage's members must recuse: substitutes stand in to make the quorum of %d", len(s.Members)-countIn(s.Members, st.Eligible), s.Quorum)
+	case s.Chair != 0 && len(conflicts[s.Chair]) == 0:
+		st.ChairDecides = true
+		st.WayOut = fmt.Sprintf("only %d may vote where the quorum is %d: the stage's chair decides alone", len(st.Eligible), s.Quorum)
+	default:
+		st.Stuck = true
+		st.WayOut = fmt.Sprintf("only %d may vote where the quorum is %d, and the stage has no substitute or chair free to stand in: an admin must give the stage a substitute or a chair", len(st.Eligible), s.Quorum)
+	}
+	return st
+}
+
+func countIn(ids, in []int64) int {
+	n := 0
+	for _, id := range ids {
+		if slices.Contains(in, id) {
+			n++
+		}
+	}
+	return n
+}
+
+// Outcome decides the stage from the votes cast at it: by the quorum and
+// majority of those who may vote, or, where the chair decides, by the
+// chair's vote alone.
+func (st StageStanding) Outcome(s Stage, votes []Vote) (decided, approved bool) {
+	if st.ChairDecides {
+		for _, v := range votes {
+			if v.MemberID == s.Chair {
+				return true, v.Vote == VoteApprove
+			}
+		}
+		return false, false
+	}
+	var counted []Vote
+	for _, v := range votes {
+		if slices.Contains(st.Eligible, v.MemberID) {
+			counted = append(counted, v)
+		}
+	}
+	return StageOutcome(s, counted)
 }
 
 // Candidacy rule kinds.
@@ -199,6 +299,14 @@ func (a *Award) Validate() error {
 		}
 		if s.Majority < 0 || s.Majority >= 1 {
 			return FieldErrorf(field+".majority", "majority must be at least 0 and below 1 (0.5: more than half)")
+		}
+		for j, sub := range s.Substitutes {
+			if slices.Contains(s.Members, sub) {
+				return FieldErrorf(fmt.Sprintf("%s.substitutes[%d]", field, j), "user %d is a member of the stage already", sub)
+			}
+		}
+		if s.Chair != 0 && !slices.Contains(s.Members, s.Chair) {
+			return FieldErrorf(field+".chair", "the chair (user %d) must be one of the stage's members", s.Chair)
 		}
 	}
 	return nil

@@ -46,6 +46,11 @@ type HonoursStore interface {
 	// SignDecree checks every entry's eligibility and, if all pass, signs
 	// the decree and makes its conferrals (with companions) or revocations.
 	// If any fails, nothing changes and the error names each entry and why.
+	// StageStanding says who may decide a nomination in review at its
+	// stage: the members free to vote, the substitutes standing in, or the
+	// chair deciding alone; Stuck where none of these can (the award's
+	// stage must change).
+	StageStanding(ctx context.Context, nominationID int64) (*StageStanding, error)
 	// NominationObstacles says what would keep a nomination of a
 	// candidate for an award from ever being signed (the award not yet
 	// established, the times it may be held reached, a prerequisite

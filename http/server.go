@@ -152,6 +152,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v1/nominations", needsToken, s.handleCreateNomination},
 		{"GET", "/api/v1/nominations/{id}", needsToken, s.handleNomination},
 		{"POST", "/api/v1/nominations/{id}/votes", needsToken, s.handleVote},
+		{"GET", "/api/v1/nominations/{id}/standing", needsToken, byID(s.store.StageStanding, same)},
 		{"POST", "/api/v1/nominations/{id}/withdrawal", needsToken, s.handleWithdrawal},
 
 		{"GET", "/api/v1/decrees", needsToken, s.handleDecrees},

@@ -102,3 +102,55 @@ func TestRefusalsRecorded(t *testing.T) {
 		}
 	})
 }
+
+// TestStuckReview: a stage of four with a quorum of three where two must
+// recuse says so at once over the API; with a chair, the chair decides.
+func TestStuckReview(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, e *env) {
+		w := e.world()
+		m1, _ := e.user("mine committee one", stakhanov.RoleCommittee, w.mine.ID, 0)
+		m2, _ := e.user("mine committee two", stakhanov.RoleCommittee, w.mine.ID, 0)
+		f1, f1Tok := e.user("free committee one", stakhanov.RoleCommittee, 0, 0)
+		f2, _ := e.user("free committee two", stakhanov.RoleCommittee, 0, 0)
+		_, nominator := e.user("nominator", stakhanov.RoleNominator, 0, 0)
+		award := func(name string, chair int64) int64 {
+			st := map[string]any{"name": "commission", "members": []int64{m1, m2, f1, f2}, "quorum": 3, "majority": 0.5}
+			if chair != 0 {
+				st["chair"] = chair
+			}
+			var a stakhanov.Award
+			e.call("POST", "/api/v1/awards", map[string]any{"name": name, "kind": "order", "country": "Russia",
+				"insignia":  map[string]any{"shape": "disc", "metal": "gold", "emblem": "star", "ribbon": []string{"#c8102e"}},
+				"authority": "President", "established": "2000-01-01", "rules": map[string]any{"stages": []any{st}}}, http.StatusCreated, &a)
+			return a.ID
+		}
+		nominate := func(awardID int64) int64 {
+			var n stakhanov.Nomination
+			e.as(nominator, "POST", "/api/v1/nominations", map[string]any{"award_id": awardID, "candidate": subject(w.miner), "source": "dossier",
+				"dossier": "years of work"}, http.StatusCreated, &n)
+			return n.ID
+		}
+		var st stakhanov.StageStanding
+		stuck := nominate(award("Order of the stuck stage", 0))
+		e.call("GET", fmt.Sprintf("/api/v1/nominations/%d/standing", stuck), nil, http.StatusOK, &st)
+		if !st.Stuck || len(st.Eligible) != 2 || len(st.Recused) != 2 || st.WayOut == "" {
+			t.Fatalf("stuck standing: got %+v", st)
+		}
+		chaired := nominate(award("Order with a chair", f1))
+		st = stakhanov.StageStanding{}
+		e.call("GET", fmt.Sprintf("/api/v1/nominations/%d/standing", chaired), nil, http.StatusOK, &st)
+		if st.Stuck || !st.ChairDecides {
+			t.Fatalf("chaired standing: got %+v", st)
+		}
+		var n stakhanov.Nomination
+		e.as(f1Tok, "POST", fmt.Sprintf("/api/v1/nominations/%d/votes", chaired), map[string]any{"vote": "approve", "comment": ""}, http.StatusOK, &n)
+		if n.State != stakhanov.NominationApproved {
+			t.Fatalf("after the chair's vote: got %s", n.State)
+		}
+		e.do("POST", "/api/v1/awards", e.admin, map[string]any{"name": "Order of a bad chair", "kind": "order", "country": "Russia",
+			"insignia":  map[string]any{"shape": "disc", "metal": "gold", "emblem": "star", "ribbon": []string{"#c8102e"}},
+			"authority": "President", "established": "2000-01-01",
+			"rules": map[string]any{"stages": []any{map[string]any{"name": "c", "members": []int64{f1}, "quorum": 1, "majority": 0.5, "chair": f2}}}}).
+			wantError(t, http.StatusBadRequest, stakhanov.EINVALID, "rules.stages[0].chair")
+	})
+}

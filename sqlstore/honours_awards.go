@@ -88,8 +88,24 @@ func (db *DB) CreateAward(ctx context.Context, a *stakhanov.Award) error {
 		}
 		for i, s := range a.Rules.Stages {
 			seen := map[int64]bool{}
+			named := make([]struct {
+				id    int64
+				field string
+			}, 0, len(s.Members)+len(s.Substitutes))
 			for j, m := range s.Members {
-				field := fmt.Sprintf("rules.stages[%d].members[%d]", i, j)
+				named = append(named, struct {
+					id    int64
+					field string
+				}{m, fmt.Sprintf("rules.stages[%d].members[%d]", i, j)})
+			}
+			for j, m := range s.Substitutes {
+				named = append(named, struct {
+					id    int64
+					field string
+				}{m, fmt.Sprintf("rules.stages[%d].substitutes[%d]", i, j)})
+			}
+			for _, nm := range named {
+				m, field := nm.id, nm.field
 				if seen[m] {
 					return stakhanov.FieldErrorf(field, "user %d is named twice in the stage", m)
 				}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -462,12 +463,16 @@ func (db *DB) CastVote(ctx context.Context, v *stakhanov.Vote) (*stakhanov.Nomin
 			return fmt.Errorf("nomination %d is at stage %d of %d", n.ID, n.Stage, len(award.Rules.Stages))
 		}
 		stage := award.Rules.Stages[n.Stage]
-		member := false
-		for _, m := range stage.Members {
-			member = member || m == who.ID
-		}
+		member := slices.Contains(stage.Members, who.ID) || slices.Contains(stage.Substitutes, who.ID)
 		if !member {
 			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s is not a member of stage %q (%s) of %s", who.Name, stage.Name, strconv.Itoa(n.Stage), award.Name)
+		}
+		standing, err := stageStanding(ctx, q, n, award)
+		if err != nil {
+			return err
+		}
+		if standing.Stuck && !slices.Contains(standing.Eligible, who.ID) {
+			return stakhanov.Errorf(stakhanov.ECONFLICT, "nomination %d cannot be decided at stage %q: %s", n.ID, stage.Name, standing.WayOut)
 		}
 		voted, err := exists(ctx, q, "votes WHERE nomination_id = ? AND stage = ? AND member_id = ?", n.ID, n.Stage, who.ID)
 		if err != nil {
@@ -480,6 +485,9 @@ func (db *DB) CastVote(ctx context.Context, v *stakhanov.Vote) (*stakhanov.Nomin
 			return err
 		} else if len(why) > 0 {
 			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s must recuse from nomination %d: %s", who.Name, n.ID, why[0])
+		}
+		if !slices.Contains(standing.Eligible, who.ID) && !(standing.ChairDecides && who.ID == stage.Chair) {
+			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s is a substitute of stage %q: the members who may vote make the quorum", who.Name, stage.Name)
 		}
 		var seq int
 		if err := q.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM votes WHERE nomination_id = ?`, n.ID).Scan(&seq); err != nil {
@@ -497,17 +505,21 @@ func (db *DB) CastVote(ctx context.Context, v *stakhanov.Vote) (*stakhanov.Nomin
 		if err != nil {
 			return err
 		}
-		decided, approved := stakhanov.StageOutcome(stage, atStage)
+		decided, approved := standing.Outcome(stage, atStage)
+		by := ""
+		if standing.ChairDecides {
+			by = fmt.Sprintf(", by its chair %s alone (%s)", who.Name, standing.WayOut)
+		}
 		switch {
 		case !decided:
 			return nil
 		case !approved:
-			return db.appendEvent(ctx, q, n.ID, stakhanov.NominationRejected, n.Stage, fmt.Sprintf("rejected at stage %q", stage.Name), who.ID)
+			return db.appendEvent(ctx, q, n.ID, stakhanov.NominationRejected, n.Stage, fmt.Sprintf("rejected at stage %q%s", stage.Name, by), who.ID)
 		case n.Stage+1 < len(award.Rules.Stages):
 			return db.appendEvent(ctx, q, n.ID, stakhanov.NominationInReview, n.Stage+1,
-				fmt.Sprintf("approved at stage %q; in review at stage %q", stage.Name, award.Rules.Stages[n.Stage+1].Name), who.ID)
+				fmt.Sprintf("approved at stage %q%s; in review at stage %q", stage.Name, by, award.Rules.Stages[n.Stage+1].Name), who.ID)
 		default:
-			return db.appendEvent(ctx, q, n.ID, stakhanov.NominationApproved, n.Stage, fmt.Sprintf("approved at the last stage, %q", stage.Name), who.ID)
+			return db.appendEvent(ctx, q, n.ID, stakhanov.NominationApproved, n.Stage, fmt.Sprintf("approved at the last stage, %q%s", stage.Name, by), who.ID)
 		}
 	})
 	if err != nil {
@@ -600,4 +612,41 @@ func enterpriseOf(ctx context.Context, q querier, path string) (int64, error) {
 		}
 	}
 	return 0, nil
+}
+
+// StageStanding says who may decide a nomination in review at its stage,
+// and, where too few may, the way out the award defines.
+func (db *DB) StageStanding(ctx context.Context, nominationID int64) (*stakhanov.StageStanding, error) {
+	q := db.reader()
+	n, err := findNomination(ctx, q, nominationID)
+	if err != nil {
+		return nil, err
+	}
+	if n.State != stakhanov.NominationInReview {
+		return nil, stakhanov.Errorf(stakhanov.ECONFLICT, "nomination %d is %s, not in review", n.ID, n.State)
+	}
+	award, err := findAward(ctx, q, n.AwardID)
+	if err != nil {
+		return nil, err
+	}
+	return stageStanding(ctx, q, n, award)
+}
+
+func stageStanding(ctx context.Context, q querier, n *stakhanov.Nomination, award *stakhanov.Award) (*stakhanov.StageStanding, error) {
+	if n.Stage < 0 || n.Stage >= len(award.Rules.Stages) {
+		return nil, fmt.Errorf("nomination %d is at stage %d of %d", n.ID, n.Stage, len(award.Rules.Stages))
+	}
+	stage := award.Rules.Stages[n.Stage]
+	conflicts := map[int64][]stakhanov.Conflict{}
+	for _, id := range append(slices.Clone(stage.Members), stage.Substitutes...) {
+		c, err := memberConflicts(ctx, q, id, n)
+		if err != nil {
+			return nil, err
+		}
+		if len(c) > 0 {
+			conflicts[id] = c
+		}
+	}
+	st := stage.Standing(n.Stage, conflicts)
+	return &st, nil
 }

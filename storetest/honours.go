@@ -863,3 +863,57 @@ func testDraftDecreeMended(t *testing.T, s stakhanov.Store) {
 		t.Fatalf("the discarded draft is kept: got %+v, %v", kept, err)
 	}
 }
+
+// testReviewCannotGetStuck: a stage of four with a quorum of three, where
+// two must recuse (of the candidate's enterprise, the candidate), is stuck
+// and says so at once; with a substitute it is decided by the members free
+// and the substitute; with a chair, by the chair alone.
+func testReviewCannotGetStuck(t *testing.T, s stakhanov.Store) {
+	h := newHonours(t, s)
+	miner := stakhanov.PersonSubject(h.miner.ID)
+	sub := account(t, s, "committee-substitute", stakhanov.RoleCommittee, nil, nil)
+	award := func(name string, substitutes []int64, chair int64) *stakhanov.Award {
+		st := stage("commission", 3, h.cMine, h.cSelf, h.cFree, h.c3)
+		st.Substitutes, st.Chair = substitutes, chair
+		a := &stakhanov.Award{Name: name, Kind: stakhanov.AwardOrder, Country: "Russia", Authority: "President", Established: date(t, "2000-01-01"),
+			Insignia: star("gold"), Rules: stakhanov.AwardRules{Stages: []stakhanov.Stage{st}}}
+		must(t, s.CreateAward(system, a))
+		return a
+	}
+
+	stuck := h.dossier(t, s, miner, award("Order of the stuck stage", nil, 0))
+	st, err := s.StageStanding(bg, stuck.ID)
+	must(t, err)
+	if !st.Stuck || len(st.Eligible) != 2 || len(st.Recused) != 2 || !strings.Contains(st.WayOut, "no substitute or chair") {
+		t.Fatalf("the stuck stage: got %+v", st)
+	}
+
+	withSub := h.dossier(t, s, miner, award("Order with a substitute", []int64{sub.ID}, 0))
+	st, err = s.StageStanding(bg, withSub.ID)
+	must(t, err)
+	if st.Stuck || !st.Substituted || len(st.Eligible) != 3 || st.Eligible[2] != sub.ID {
+		t.Fatalf("the stage with a substitute: got %+v", st)
+	}
+	vote(t, s, h.cFree, withSub, stakhanov.VoteApprove)
+	vote(t, s, h.c3, withSub, stakhanov.VoteApprove)
+	wantState(t, vote(t, s, sub, withSub, stakhanov.VoteApprove), stakhanov.NominationApproved, 0)
+
+	withChair := h.dossier(t, s, miner, award("Order with a chair", nil, h.cFree.ID))
+	st, err = s.StageStanding(bg, withChair.ID)
+	must(t, err)
+	if st.Stuck || !st.ChairDecides {
+		t.Fatalf("the stage with a chair: got %+v", st)
+	}
+	got := vote(t, s, h.cFree, withChair, stakhanov.VoteReject)
+	wantState(t, got, stakhanov.NominationRejected, 0)
+	if last := got.History[len(got.History)-1]; !strings.Contains(last.Reason, "by its chair committee-free alone") {
+		t.Fatalf("the chair's decision: got %q", last.Reason)
+	}
+	_, err = s.StageStanding(bg, withChair.ID)
+	wantCode(t, err, stakhanov.ECONFLICT, "")
+	// A substitute does not vote where the members make the quorum.
+	free := award("Order of a free stage", []int64{sub.ID}, 0)
+	n := h.dossier(t, s, stakhanov.PersonSubject(h.turner.ID), free)
+	_, err = s.CastVote(as(sub), &stakhanov.Vote{NominationID: n.ID, Vote: stakhanov.VoteApprove})
+	wantCode(t, err, stakhanov.EFORBIDDEN, "")
+}

@@ -75,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 		{"CompanionAndRepeat", testCompanionAndRepeat},
 		{"Revocation", testRevocation},
 		{"DraftDecreeMended", testDraftDecreeMended},
+		{"ReviewCannotGetStuck", testReviewCannotGetStuck},
 		{"RevocationTakesCompanions", testRevocationTakesCompanions},
 		{"RegistrySearch", testRegistrySearch},
 		{"CredentialSalt", testCredentialSalt},

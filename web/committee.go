@@ -163,6 +163,9 @@ type reviewData struct {
 	// Obstacles are what would keep the nomination from being signed now
 	// (the candidate came to hold the award since it was filed, ...).
 	Obstacles []string
+	// Standing is who may decide at the stage, when too few members may
+	// and the way out is shown (substitutes, the chair, or stuck).
+	Standing *stakhanov.StageStanding
 	Form      *Form
 	// JustVoted is set after a vote was recorded.
 	JustVoted bool
@@ -203,6 +206,15 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, status int, 
 	if isOpenState(n.State) {
 		if data.Obstacles, err = s.store.NominationObstacles(ctx, n.AwardID, n.Candidate); err != nil {
 			return err
+		}
+	}
+	if n.State == stakhanov.NominationInReview {
+		st, err := s.store.StageStanding(ctx, n.ID)
+		if err != nil {
+			return err
+		}
+		if st.WayOut != "" {
+			data.Standing = st
 		}
 	}
 	if data.Recs, err = l.recommendations(n.Recommendations); err != nil {
