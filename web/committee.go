@@ -166,7 +166,7 @@ type reviewData struct {
 	// Standing is who may decide at the stage, when too few members may
 	// and the way out is shown (substitutes, the chair, or stuck).
 	Standing *stakhanov.StageStanding
-	Form      *Form
+	Form     *Form
 	// JustVoted is set after a vote was recorded.
 	JustVoted bool
 }
