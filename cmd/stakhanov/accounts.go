@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -164,18 +165,27 @@ func cmdUserSetUnit(ctx context.Context, args []string, e *env) error {
 }
 
 func cmdToken(ctx context.Context, args []string, e *env) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "create":
-			return cmdTokenCreate(ctx, args[1:], e)
-		case "list":
-			return cmdTokenList(ctx, args[1:], e)
-		case "revoke":
-			return cmdTokenRevoke(ctx, args[1:], e)
+	return dispatch(ctx, args, e, "token", []subcommand{{"create", cmdTokenCreate}, {"list", cmdTokenList}, {"revoke", cmdTokenRevoke}})
+}
+
+// subcommand is one word of a command with subcommands (token create).
+type subcommand struct {
+	name string
+	run  func(context.Context, []string, *env) error
+}
+
+// dispatch runs the subcommand args name, or says which there are.
+func dispatch(ctx context.Context, args []string, e *env, command string, subs []subcommand) error {
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		if len(args) > 0 && args[0] == s.name {
+			return s.run(ctx, args[1:], e)
 		}
+		names[i] = s.name
 	}
-	fmt.Fprintln(e.stderr, "Usage: stakhanov token create|list|revoke [flags] ...")
-	return fmt.Errorf("%w: stakhanov token create|list|revoke [flags] ...", errUsage)
+	usage := fmt.Sprintf("stakhanov %s %s [flags] ...", command, strings.Join(names, "|"))
+	fmt.Fprintln(e.stderr, "Usage: "+usage)
+	return fmt.Errorf("%w: %s", errUsage, usage)
 }
 
 func cmdTokenCreate(ctx context.Context, args []string, e *env) error {

@@ -129,16 +129,7 @@ func (m *Main) credentialKey(ctx context.Context, base string) (*credential.Issu
 }
 
 func cmdKeys(ctx context.Context, args []string, e *env) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "list":
-			return cmdKeysList(ctx, args[1:], e)
-		case "rotate-credential":
-			return cmdKeysRotate(ctx, args[1:], e)
-		}
-	}
-	fmt.Fprintln(e.stderr, "Usage: stakhanov keys list|rotate-credential [flags]")
-	return fmt.Errorf("%w: stakhanov keys list|rotate-credential [flags]", errUsage)
+	return dispatch(ctx, args, e, "keys", []subcommand{{"list", cmdKeysList}, {"rotate-credential", cmdKeysRotate}})
 }
 
 func cmdKeysList(ctx context.Context, args []string, e *env) error {
