@@ -384,6 +384,40 @@ func TestBrowserShortages(t *testing.T) {
 	)
 }
 
+// TestBrowserAdminDisablesAccount: the admin finds the foreman on the
+// accounts page and disables it with a reason; the foreman, signing in
+// next, is told the account is disabled.
+func TestBrowserAdminDisablesAccount(t *testing.T) {
+	ctx := browser(t)
+	base, _, _ := scenarioServer(t, -1)
+	do(t, ctx,
+		signIn(base, "admin"),
+		chromedp.Navigate(base+"/admin/accounts?q=foreman"),
+		chromedp.WaitVisible(chromedp.ID("accounts")),
+		screenshot(t, "admin-accounts"),
+		clickToPage(chromedp.Click(chromedp.CSS(`#accounts a[href^="/admin/accounts/"]`))),
+		chromedp.WaitVisible(chromedp.ID("switch-form")),
+		chromedp.SetValue(chromedp.ID("f-reason"), "dismissed on 4 December"),
+		clickToPage(chromedp.Click(chromedp.ID("switch-submit"))),
+		chromedp.WaitVisible(chromedp.ID("account-saved")),
+		screenshot(t, "admin-account-disabled"),
+	)
+	if got := text(t, ctx, "#account-state"); !strings.Contains(got, "Disabled") {
+		t.Fatalf("the account's state: got %q", got)
+	}
+	do(t, ctx,
+		clickToPage(chromedp.Click(chromedp.CSS("#signout-form button"))),
+		chromedp.Navigate(base+"/signin"),
+		chromedp.SetValue(chromedp.ID("f-name"), "foreman"),
+		chromedp.SetValue(chromedp.ID("f-password"), demo.Password("foreman")),
+		clickToPage(chromedp.Click(chromedp.ID("signin-submit"))),
+		chromedp.WaitVisible(chromedp.ID("form-error")),
+	)
+	if got := text(t, ctx, "#form-error"); !strings.Contains(got, "disabled") {
+		t.Fatalf("a disabled foreman signing in: got %q", got)
+	}
+}
+
 func TestBrowserNominator(t *testing.T) {
 	ctx := browser(t)
 	base, _, _ := scenarioServer(t, 0)
