@@ -394,6 +394,55 @@ type Vote struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
+// MaxCommentLength and MaxDossierLength bound a vote's comment and a
+// nomination's dossier.
+const (
+	MaxCommentLength = 10000
+	MaxDossierLength = 100000
+)
+
+// Validate checks a vote on its own: what the store checks again against
+// the nomination and the member.
+func (v *Vote) Validate() error {
+	if v.NominationID <= 0 {
+		return FieldErrorf("nomination_id", "nomination_id is required")
+	}
+	switch v.Vote {
+	case VoteApprove, VoteReject, VoteAbstain:
+	default:
+		return FieldErrorf("vote", "vote must be approve, reject or abstain")
+	}
+	if len(v.Comment) > MaxCommentLength {
+		return FieldErrorf("comment", "comment is longer than %d characters", MaxCommentLength)
+	}
+	return nil
+}
+
+// Validate checks a nomination on its own.
+func (n *Nomination) Validate() error {
+	if n.AwardID <= 0 {
+		return FieldErrorf("award_id", "award_id is required")
+	}
+	if n.Candidate.IsZero() {
+		return FieldErrorf("candidate", "candidate is required (person:ID or unit:ID)")
+	}
+	switch n.Source {
+	case SourceRule:
+	case SourceDossier:
+		if strings.TrimSpace(n.Dossier) == "" {
+			return FieldErrorf("dossier", "a dossier is required: say what the candidate did")
+		}
+	case "":
+		return FieldErrorf("source", "source is required: rule or dossier")
+	default:
+		return FieldErrorf("source", "source %q is not one of rule, dossier", n.Source)
+	}
+	if len(n.Dossier) > MaxDossierLength {
+		return FieldErrorf("dossier", "dossier is longer than %d characters", MaxDossierLength)
+	}
+	return nil
+}
+
 // StageOutcome counts a stage's votes and says whether it is decided.
 func StageOutcome(s Stage, votes []Vote) (decided, approved bool) {
 	var yes, no int

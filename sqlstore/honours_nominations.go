@@ -183,11 +183,8 @@ func (db *DB) CreateNomination(ctx context.Context, n *stakhanov.Nomination) err
 	if err != nil {
 		return err
 	}
-	if n.AwardID <= 0 {
-		return stakhanov.FieldErrorf("award_id", "award_id is required")
-	}
-	if n.Candidate.IsZero() {
-		return stakhanov.FieldErrorf("candidate", "candidate is required (person:ID or unit:ID)")
+	if err := n.Validate(); err != nil {
+		return err
 	}
 	award, err := findAward(ctx, db.reader(), n.AwardID)
 	if err != nil {
@@ -210,21 +207,12 @@ func (db *DB) CreateNomination(ctx context.Context, n *stakhanov.Nomination) err
 			Message: fmt.Sprintf("%s cannot be nominated for %s: %s", subjectName(ctx, db.reader(), n.Candidate), award.Name, strings.Join(obstacles, "; "))}
 	}
 	n.Evidence = nil
-	switch n.Source {
-	case stakhanov.SourceRule:
+	if n.Source == stakhanov.SourceRule {
 		c, err := db.evaluateCandidate(ctx, award, n.Candidate)
 		if err != nil {
 			return err
 		}
 		n.Evidence = c
-	case stakhanov.SourceDossier:
-		if strings.TrimSpace(n.Dossier) == "" {
-			return stakhanov.FieldErrorf("dossier", "a dossier is required: say what the candidate did")
-		}
-	case "":
-		return stakhanov.FieldErrorf("source", "source is required: rule or dossier")
-	default:
-		return stakhanov.FieldErrorf("source", "source %q is not one of rule, dossier", n.Source)
 	}
 	var evidence any
 	if n.Evidence != nil {
@@ -442,10 +430,8 @@ func (db *DB) CastVote(ctx context.Context, v *stakhanov.Vote) (*stakhanov.Nomin
 	if err != nil {
 		return nil, err
 	}
-	switch v.Vote {
-	case stakhanov.VoteApprove, stakhanov.VoteReject, stakhanov.VoteAbstain:
-	default:
-		return nil, stakhanov.FieldErrorf("vote", "vote must be approve, reject or abstain")
+	if err := v.Validate(); err != nil {
+		return nil, err
 	}
 	err = db.inTx(ctx, func(q querier) error {
 		n, err := findNomination(ctx, q, v.NominationID)
