@@ -97,6 +97,9 @@ func (db *DB) CreateCeremony(ctx context.Context, c *stakhanov.Ceremony) error {
 			if conf.Revocation != nil {
 				return stakhanov.FieldErrorf(field, "conferral %d was revoked on %s", id, conf.Revocation.Date)
 			}
+			if err := recipientInScope(ctx, q, who, conf.Recipient); err != nil {
+				return err
+			}
 		}
 		c.CreatedBy, c.CreatedAt = who.ID, db.now().UTC()
 		c.ID, err = q.insert(ctx, `INSERT INTO ceremonies (date, place, presenter, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
@@ -189,6 +192,9 @@ func (db *DB) MarkPresented(ctx context.Context, ceremonyID, conferralID int64) 
 		}
 		if conf.Revocation != nil {
 			return stakhanov.FieldErrorf("conferral_id", "conferral %d was revoked on %s", conferralID, conf.Revocation.Date)
+		}
+		if err := recipientInScope(ctx, q, who, conf.Recipient); err != nil {
+			return err
 		}
 		_, err = q.exec(ctx, `INSERT INTO presentations (conferral_id, ceremony_id, date, created_at, by_user) VALUES (?, ?, ?, ?, ?)`,
 			conferralID, ceremonyID, cer.Date, db.now().UTC(), nullID(who.ID))
@@ -347,4 +353,18 @@ func (db *DB) Registry(ctx context.Context, f stakhanov.RegistryFilter) (*stakha
 		reg.Recipients[i].Conferrals = append(reg.Recipients[i].Conferrals, e)
 	}
 	return reg, rows.Err()
+}
+
+// recipientInScope checks that a recipient (a candidate) lies within who's
+// units: an authority, registrar or nominator scoped to one ministry acts
+// on its people only.
+func recipientInScope(ctx context.Context, q querier, who *stakhanov.User, r stakhanov.Subject) error {
+	if who.UnitID == 0 {
+		return nil
+	}
+	_, path, err := subjectPath(ctx, q, r)
+	if err != nil {
+		return err
+	}
+	return requireScope(who, path, subjectName(ctx, q, r))
 }

@@ -75,6 +75,9 @@ func (db *DB) CreateDecree(ctx context.Context, d *stakhanov.Decree) error {
 		}
 		d.CreatedBy, d.CreatedAt = who.ID, db.now().UTC()
 		d.SignedAt, d.SignedBy, d.Conferrals = nil, 0, nil
+		if err := decreeInScope(ctx, q, who, d); err != nil {
+			return err
+		}
 		d.ID, err = q.insert(ctx, `INSERT INTO decrees (number, date, authority, kind, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			d.Number, d.Date, d.Authority, d.Kind, nullID(who.ID), d.CreatedAt)
 		if db.dialect.IsUniqueViolation(err) {
@@ -236,6 +239,9 @@ func (db *DB) SignDecree(ctx context.Context, id int64) (*stakhanov.Decree, erro
 		}
 		if len(d.Entries) == 0 {
 			return stakhanov.FieldErrorf("entries", "decree %s has no entries left: discard it", d.Number)
+		}
+		if err := decreeInScope(ctx, q, who, d); err != nil {
+			return err
 		}
 		if err := d.CheckSignable(db.now(), db.loc); err != nil {
 			return err
@@ -458,6 +464,13 @@ func (db *DB) checkDecree(ctx context.Context, q querier, d *stakhanov.Decree) (
 				} else if err != nil {
 					return nil, nil, err
 				}
+				// A record decree enters holders from before Stakhanov
+				// kept the award's register; today's titles go through
+				// nomination and review.
+				if opened := stakhanov.DateOf(p.award.CreatedAt.UTC()); !d.Date.Before(opened) {
+					why = append(why, fmt.Sprintf("a record decree enters only conferrals from before %s's register was opened here (%s): confer it by nomination and review",
+						p.award.Name, opened))
+				}
 			}
 			a := p.award
 			obstacles, held, err := awardObstacles(ctx, q, h, award, a, p.recipient, d.Date, true)
@@ -667,4 +680,38 @@ func (db *DB) DiscardDecree(ctx context.Context, decreeID int64, reason string) 
 func lockDecree(ctx context.Context, q querier, id int64) error {
 	_, err := q.exec(ctx, `UPDATE decrees SET number = number WHERE id = ?`, id)
 	return err
+}
+
+// decreeInScope checks that every recipient of a decree's entries lies
+// within who's units: an authority scoped to one ministry decrees for its
+// people only.
+func decreeInScope(ctx context.Context, q querier, who *stakhanov.User, d *stakhanov.Decree) error {
+	if who.UnitID == 0 {
+		return nil
+	}
+	for _, e := range d.Entries {
+		var r stakhanov.Subject
+		switch d.Kind {
+		case stakhanov.DecreeConfer:
+			err := q.queryRow(ctx, `SELECT candidate_kind, candidate_id FROM nominations WHERE id = ?`, e.NominationID).Scan(&r.Kind, &r.ID)
+			if err == sql.ErrNoRows {
+				continue // the check names it
+			} else if err != nil {
+				return err
+			}
+		case stakhanov.DecreeRevoke:
+			err := q.queryRow(ctx, `SELECT recipient_kind, recipient_id FROM conferrals WHERE id = ?`, e.ConferralID).Scan(&r.Kind, &r.ID)
+			if err == sql.ErrNoRows {
+				continue
+			} else if err != nil {
+				return err
+			}
+		default:
+			r = e.Recipient
+		}
+		if err := recipientInScope(ctx, q, who, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -409,6 +409,9 @@ func (db *DB) WithdrawNomination(ctx context.Context, id int64, reason string) (
 		if who.Role != stakhanov.RoleAdmin && n.NominatorID != who.ID {
 			return stakhanov.Errorf(stakhanov.EFORBIDDEN, "only the nominator who filed nomination %d, or an admin, may withdraw it", id)
 		}
+		if err := recipientInScope(ctx, q, who, n.Candidate); err != nil {
+			return err
+		}
 		if !isOpen(n.State) {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "nomination %d is %s: it can no longer be withdrawn", id, n.State)
 		}

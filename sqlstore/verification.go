@@ -98,6 +98,10 @@ func (db *DB) SetPlausibilityRules(ctx context.Context, goodID int64, p *stakhan
 	if err != nil {
 		return err
 	}
+	if who.UnitID != 0 {
+		// A good's rules hold for every unit that reports it.
+		return stakhanov.Errorf(stakhanov.EFORBIDDEN, "%s is limited to some units; the plausibility rules of a good hold for every unit: only an admin or planner of the whole organisation sets them", who.Name)
+	}
 	if err := p.Validate(); err != nil {
 		return err
 	}

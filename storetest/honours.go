@@ -917,3 +917,36 @@ func testReviewCannotGetStuck(t *testing.T, s stakhanov.Store) {
 	_, err = s.CastVote(as(sub), &stakhanov.Vote{NominationID: n.ID, Vote: stakhanov.VoteApprove})
 	wantCode(t, err, stakhanov.EFORBIDDEN, "")
 }
+
+// testHonoursScope: an authority, a registrar and a planner scoped to the
+// factory act on the factory's people only; a record decree does not make
+// a title of today.
+func testHonoursScope(t *testing.T, s stakhanov.Store) {
+	h := newHonours(t, s)
+	authority := account(t, s, "factory authority", stakhanov.RoleAuthority, h.factory, nil)
+	registrar := account(t, s, "factory registrar", stakhanov.RoleRegistrar, h.factory, nil)
+	planner := account(t, s, "factory planner", stakhanov.RolePlanner, h.factory, nil)
+
+	miners := &stakhanov.Decree{Number: "F-1", Date: date(t, "1939-12-27"), Authority: "Presidium", Kind: stakhanov.DecreeRecord,
+		Entries: []stakhanov.DecreeEntry{record(h.hsl, h.miner)}}
+	wantCode(t, s.CreateDecree(as(authority), miners), stakhanov.EFORBIDDEN, "")
+	turners := &stakhanov.Decree{Number: "F-2", Date: date(t, "1939-12-27"), Authority: "Presidium", Kind: stakhanov.DecreeRecord,
+		Entries: []stakhanov.DecreeEntry{record(h.hsl, h.turner)}}
+	must(t, s.CreateDecree(as(authority), turners))
+	if _, err := s.SignDecree(as(authority), turners.ID); err != nil {
+		t.Fatalf("the factory's authority signs for the factory's turner: %v", err)
+	}
+	signed, err := h.decree(t, s, "1", "1939-12-27", stakhanov.DecreeRecord, record(h.hsl, h.miner))
+	must(t, err)
+	err = s.CreateCeremony(as(registrar), &stakhanov.Ceremony{Date: date(t, "1940-01-01"), Place: "Moscow", Presenter: "x", Conferrals: []int64{signed.Conferrals[0]}})
+	wantCode(t, err, stakhanov.EFORBIDDEN, "")
+	wantCode(t, s.SetPlausibilityRules(as(planner), h.coal.ID, &stakhanov.PlausibilityRules{MaxPerShift: 100}), stakhanov.EFORBIDDEN, "")
+
+	// A record decree of a title whose register is open here is refused.
+	today := stakhanov.DateOf(time.Now().UTC())
+	_, err = h.decree(t, s, "2", today.String(), stakhanov.DecreeRecord, record(h.rf, h.turner))
+	wantCode(t, err, stakhanov.EINVALID, "entries[0]")
+	if !strings.Contains(stakhanov.ErrorMessage(err), "nomination and review") {
+		t.Fatalf("a record decree of a title of today: got %q", stakhanov.ErrorMessage(err))
+	}
+}

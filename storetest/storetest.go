@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		{"Revocation", testRevocation},
 		{"DraftDecreeMended", testDraftDecreeMended},
 		{"ReviewCannotGetStuck", testReviewCannotGetStuck},
+		{"HonoursScope", testHonoursScope},
 		{"RevocationTakesCompanions", testRevocationTakesCompanions},
 		{"RegistrySearch", testRegistrySearch},
 		{"CredentialSalt", testCredentialSalt},
