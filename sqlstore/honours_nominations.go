@@ -73,7 +73,8 @@ func (db *DB) CreateRecommendation(ctx context.Context, r *stakhanov.Recommendat
 			r.RecommenderID, r.Candidate.Kind, r.Candidate.ID, r.AwardID, r.Text, r.CreatedAt, nullID(who.ID))
 		if db.dialect.IsUniqueViolation(err) {
 			return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "candidate",
-				Message: fmt.Sprintf("person %d has already recommended %s for this award: one letter each", r.RecommenderID, r.Candidate)}
+				Message: fmt.Sprintf("%s has already recommended %s for %s: one letter each", subjectName(ctx, db.reader(), stakhanov.PersonSubject(r.RecommenderID)),
+					subjectName(ctx, db.reader(), r.Candidate), award.Name)}
 		}
 		if err != nil {
 			return err
@@ -194,8 +195,8 @@ func (db *DB) CreateNomination(ctx context.Context, n *stakhanov.Nomination) err
 	if err != nil {
 		return err
 	}
-	if err := requireScope(who, path, n.Candidate.String()); err != nil {
-		return err
+	if !who.Covers(path) {
+		return requireScope(who, path, subjectName(ctx, db.reader(), n.Candidate))
 	}
 	// A nomination that could never be signed is not filed.
 	obstacles, err := db.NominationObstacles(ctx, award.ID, n.Candidate)
@@ -229,7 +230,7 @@ func (db *DB) CreateNomination(ctx context.Context, n *stakhanov.Nomination) err
 			AND e.state IN (?, ?, ?)`, n.AwardID, n.Candidate.Kind, n.Candidate.ID, openStates[0], openStates[1], openStates[2]).Scan(&open, &state)
 		if err == nil {
 			return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "candidate",
-				Message: fmt.Sprintf("nomination %d of %s for this award is still open (%s)", open, n.Candidate, state)}
+				Message: fmt.Sprintf("nomination %d of %s for %s is still open (%s)", open, subjectName(ctx, q, n.Candidate), award.Name, state)}
 		} else if err != sql.ErrNoRows {
 			return err
 		}

@@ -418,6 +418,9 @@ func testSecondRecommendation(t *testing.T, s stakhanov.Store) {
 	h.recommend(t, s, h.turnerWorker, miner, h.rf)
 	err := s.CreateRecommendation(as(h.turnerWorker), &stakhanov.Recommendation{Candidate: miner, AwardID: h.rf.ID, Text: "once more"})
 	wantCode(t, err, stakhanov.ECONFLICT, "")
+	if want := "Lathe operator has already recommended Alexei Stakhanov for Hero of Labour of the Russian Federation"; !strings.HasPrefix(stakhanov.ErrorMessage(err), want) {
+		t.Fatalf("a second letter: got %q, want it to begin %q", stakhanov.ErrorMessage(err), want)
+	}
 	// Another award, or another candidate, is another letter.
 	h.recommend(t, s, h.turnerWorker, miner, h.hsl)
 	h.recommend(t, s, h.turnerWorker, stakhanov.UnitSubject(h.brigade.ID), h.rf)
