@@ -586,9 +586,9 @@ func (db *DB) reportsState(run *stateRun, rs []*stakhanov.Report, created []bool
 			// The person's unit, as the write read it in this transaction.
 			run.people[r.Subject.ID] = written[i].unit
 		}
-		// Added credits carry no flag or lateness: those reports (rare)
-		// are read back from their shift's credits.
-		if r.Corrects == 0 && len(r.Flags) == 0 && !r.Late {
+		// Added credits carry no flag: those reports (rare) are read back
+		// from their shift's credits.
+		if r.Corrects == 0 && len(r.Flags) == 0 {
 			run.addReport(r)
 		} else {
 			run.touchReport(r)

@@ -598,8 +598,11 @@ func (r *stateRun) refreshOwn(k stakhanov.SubjectGood) error {
 // addedCredit is a credit added to a subject's own state as it is: its
 // report's figures times the subject's share.
 type addedCredit struct {
-	date               stakhanov.Date
-	shift              int
+	date stakhanov.Date
+	// shift is int32 so that late fits beside it: an import holds
+	// millions of these, 32 bytes each.
+	shift              int32
+	late               bool
 	produced, accepted float64
 }
 
@@ -627,16 +630,19 @@ func (r *stateRun) addCredits(k stakhanov.SubjectGood, unitID int64, info unitIn
 				return err
 			}
 		}
-		old := m.get(c.date, c.shift)
+		old := m.get(c.date, int(c.shift))
 		s := r.newState()
 		if old != nil {
 			*s = *old
 		} else {
-			*s = stakhanov.ShiftState{Subject: k.Subject, GoodID: k.GoodID, Date: c.date, Shift: c.shift, OwnNorm: ownNorm(idx, k, c.date)}
+			*s = stakhanov.ShiftState{Subject: k.Subject, GoodID: k.GoodID, Date: c.date, Shift: int(c.shift), OwnNorm: ownNorm(idx, k, c.date)}
 		}
 		s.Produced += c.produced
 		s.Accepted += c.accepted
 		s.Credits++
+		if c.late {
+			s.LateCredits++
+		}
 		if err := r.changeOwn(k, unitID, info, m, old, s); err != nil {
 			return err
 		}
@@ -1389,7 +1395,7 @@ func (k creditKey) subjectGood() stakhanov.SubjectGood {
 // share and its helpers'.
 func eachCredit(r *stakhanov.Report, fn func(stakhanov.SubjectGood, addedCredit)) {
 	credit := func(s stakhanov.Subject, share float64) {
-		fn(stakhanov.SubjectGood{Subject: s, GoodID: r.GoodID}, addedCredit{date: r.Date, shift: r.Shift, produced: r.Produced * share, accepted: r.Accepted * share})
+		fn(stakhanov.SubjectGood{Subject: s, GoodID: r.GoodID}, addedCredit{date: r.Date, shift: int32(r.Shift), late: r.Late, produced: r.Produced * share, accepted: r.Accepted * share})
 	}
 	credit(r.Subject, r.SubjectShare)
 	for _, h := range r.Helpers {
