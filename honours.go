@@ -685,3 +685,10 @@ func (c *Candidate) DecodeShifts() error {
 	c.Shifts = []FulfilmentRow{}
 	return json.Unmarshal(c.ShiftsJSON, &c.Shifts)
 }
+
+// OpenNominationStates are the states of a nomination that may still lead
+// to a decree: one candidate has at most one open nomination per award.
+var OpenNominationStates = []string{NominationProposed, NominationInReview, NominationApproved}
+
+// Open reports whether the nomination may still lead to a decree.
+func (n *Nomination) Open() bool { return slices.Contains(OpenNominationStates, n.State) }

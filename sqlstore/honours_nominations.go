@@ -166,16 +166,6 @@ func (db *DB) appendEvent(ctx context.Context, q querier, nomID int64, state str
 	return err
 }
 
-var openStates = []string{stakhanov.NominationProposed, stakhanov.NominationInReview, stakhanov.NominationApproved}
-
-func isOpen(state string) bool {
-	for _, s := range openStates {
-		if s == state {
-			return true
-		}
-	}
-	return false
-}
 
 // CreateNomination files a nomination from the candidacy rule or with a
 // dossier.
@@ -227,7 +217,7 @@ func (db *DB) CreateNomination(ctx context.Context, n *stakhanov.Nomination) err
 		var open int64
 		var state string
 		err := q.queryRow(ctx, "SELECT n.id, e.state FROM "+nominationFrom+` WHERE n.award_id = ? AND n.candidate_kind = ? AND n.candidate_id = ?
-			AND e.state IN (?, ?, ?)`, n.AwardID, n.Candidate.Kind, n.Candidate.ID, openStates[0], openStates[1], openStates[2]).Scan(&open, &state)
+			AND e.state IN (?, ?, ?)`, n.AwardID, n.Candidate.Kind, n.Candidate.ID, stakhanov.OpenNominationStates[0], stakhanov.OpenNominationStates[1], stakhanov.OpenNominationStates[2]).Scan(&open, &state)
 		if err == nil {
 			return &stakhanov.Error{Code: stakhanov.ECONFLICT, Field: "candidate",
 				Message: fmt.Sprintf("nomination %d of %s for %s is still open (%s)", open, subjectName(ctx, q, n.Candidate), award.Name, state)}
@@ -413,7 +403,7 @@ func (db *DB) WithdrawNomination(ctx context.Context, id int64, reason string) (
 		if err := recipientInScope(ctx, q, who, n.Candidate); err != nil {
 			return err
 		}
-		if !isOpen(n.State) {
+		if !n.Open() {
 			return stakhanov.Errorf(stakhanov.ECONFLICT, "nomination %d is %s: it can no longer be withdrawn", id, n.State)
 		}
 		if strings.TrimSpace(reason) == "" {

@@ -203,7 +203,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	data := reviewData{Nom: h, Form: form, History: historyOf(h.Award, n), JustVoted: r.URL.Query().Get("voted") != ""}
-	if isOpenState(n.State) {
+	if n.Open() {
 		if data.Obstacles, err = s.store.NominationObstacles(ctx, n.AwardID, n.Candidate); err != nil {
 			return err
 		}
@@ -367,14 +367,4 @@ func (s *Server) handleVote(w http.ResponseWriter, r *http.Request) error {
 		status = honStatus(err)
 	}
 	return s.reviewPage(w, r, status, form)
-}
-
-// isOpenState reports whether a nomination in that state may still lead
-// to a decree.
-func isOpenState(state string) bool {
-	switch state {
-	case stakhanov.NominationProposed, stakhanov.NominationInReview, stakhanov.NominationApproved:
-		return true
-	}
-	return false
 }

@@ -414,8 +414,7 @@ func (s *Server) candidatesPage(w http.ResponseWriter, r *http.Request, status i
 			return err
 		}
 		for _, n := range open {
-			switch n.State {
-			case stakhanov.NominationProposed, stakhanov.NominationInReview, stakhanov.NominationApproved:
+			if n.Open() {
 				row.Open = n
 			}
 		}
