@@ -166,7 +166,6 @@ func (db *DB) appendEvent(ctx context.Context, q querier, nomID int64, state str
 	return err
 }
 
-
 // CreateNomination files a nomination from the candidacy rule or with a
 // dossier.
 func (db *DB) CreateNomination(ctx context.Context, n *stakhanov.Nomination) error {
