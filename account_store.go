@@ -124,8 +124,9 @@ type AccountAdminStore interface {
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error)
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	// SetUserDisabled disables an account (ending its sessions and
-	// revoking its tokens at once) or enables it again (its old tokens
-	// stay revoked). An admin does not disable its own account.
+	// revoking its tokens at once), with the reason, or enables it again
+	// (its old tokens stay revoked). An admin does not disable its own
+	// account.
 	SetUserDisabled(ctx context.Context, userID int64, disabled bool, reason string) error
 	SetUserRole(ctx context.Context, userID int64, role, reason string) error
 	// SetUserUnit limits an account to a unit's tree (0: the whole tree).

@@ -108,6 +108,9 @@ func (db *DB) SetUserDisabled(ctx context.Context, userID int64, disabled bool, 
 	if disabled {
 		change = stakhanov.ChangeDisable
 	}
+	if disabled && strings.TrimSpace(reason) == "" {
+		return stakhanov.FieldErrorf("reason", "say why the account is disabled: it is kept with the change")
+	}
 	who := stakhanov.UserFromContext(ctx)
 	return db.changeAccount(ctx, userID, change, "", reason, func(q querier, u *stakhanov.User) error {
 		if disabled && who != nil && who.ID == userID {

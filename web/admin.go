@@ -122,10 +122,6 @@ func (s *Server) handleAdminAccountChange(w http.ResponseWriter, r *http.Request
 	change := r.PathValue("change")
 	switch change {
 	case "disable", "enable":
-		if change == "disable" && reason == "" {
-			form.Fail("reason", "Say why the account is disabled: it is kept with the change.")
-			break
-		}
 		err = s.store.SetUserDisabled(ctx, id, change == "disable", reason)
 	case "role":
 		err = s.store.SetUserRole(ctx, id, form.Get("role"), reason)
