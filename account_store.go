@@ -69,6 +69,16 @@ type Token struct {
 // Live reports whether the token still works at now.
 func (t *Token) Live(now time.Time) bool { return t.RevokedAt == nil && now.Before(t.ExpiresAt) }
 
+// TokenLifetimeDays turns a lifetime asked in days (0: the default) into a
+// checked lifetime, naming field when it is out of bounds.
+func TokenLifetimeDays(field string, days int) (time.Duration, error) {
+	if days < 0 || days > int(MaxTokenLifetime/(24*time.Hour)) {
+		return 0, FieldErrorf(field, "%s must be from 1 to %d days (0: the default, %d)", field,
+			int(MaxTokenLifetime/(24*time.Hour)), int(DefaultTokenLifetime/(24*time.Hour)))
+	}
+	return CheckTokenLifetime(field, time.Duration(days)*24*time.Hour)
+}
+
 // CheckTokenLifetime checks a lifetime asked for a token (0: the default).
 func CheckTokenLifetime(field string, d time.Duration) (time.Duration, error) {
 	switch {

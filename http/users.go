@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/stakhanov/stakhanov"
 )
@@ -144,22 +143,19 @@ func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, newList(tokens, total, f.Page))
 }
 
-// maxTokenDays bounds expires_in_days before it becomes a duration.
-const maxTokenDays = 10000
-
 func (s *Server) handleIssueToken(w http.ResponseWriter, r *http.Request) error {
 	var in tokenInput
 	if err := s.decodeBody(w, r, &in); err != nil {
 		return err
 	}
-	if in.ExpiresInDays < 0 || in.ExpiresInDays > maxTokenDays {
-		return stakhanov.FieldErrorf("expires_in_days", "expires_in_days must be from 1 to %d (0 or absent: the default, %d)",
-			int(stakhanov.MaxTokenLifetime/(24*time.Hour)), int(stakhanov.DefaultTokenLifetime/(24*time.Hour)))
+	lifetime, err := stakhanov.TokenLifetimeDays("expires_in_days", in.ExpiresInDays)
+	if err != nil {
+		return err
 	}
 	if in.UserID == 0 {
 		in.UserID = stakhanov.UserFromContext(r.Context()).ID
 	}
-	token, info, err := s.store.IssueToken(r.Context(), in.UserID, time.Duration(in.ExpiresInDays)*24*time.Hour)
+	token, info, err := s.store.IssueToken(r.Context(), in.UserID, lifetime)
 	if err != nil {
 		return err
 	}

@@ -199,14 +199,15 @@ func cmdTokenCreate(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer s.Close()
-	if days < 0 || days > 10000 {
-		return stakhanov.FieldErrorf("expires-days", "-expires-days must be from 0 to %d", int(stakhanov.MaxTokenLifetime/(24*time.Hour)))
+	lifetime, err := stakhanov.TokenLifetimeDays("expires-days", days)
+	if err != nil {
+		return err
 	}
 	u, err := s.FindUserByName(ctx, rest[0])
 	if err != nil {
 		return err
 	}
-	token, info, err := s.IssueToken(systemContext(ctx), u.ID, time.Duration(days)*24*time.Hour)
+	token, info, err := s.IssueToken(systemContext(ctx), u.ID, lifetime)
 	if err != nil {
 		return err
 	}
