@@ -51,10 +51,11 @@ func csvID(id int64) string {
 
 // Namer names units and goods for an export, reading each once.
 type Namer struct {
-	ctx   context.Context
-	s     Store
-	units map[int64]string
-	goods map[int64]string
+	ctx    context.Context
+	s      Store
+	units  map[int64]string
+	goods  map[int64]string
+	people map[int64]string
 }
 
 func NewNamer(ctx context.Context, s Store) *Namer {
@@ -72,6 +73,22 @@ func (n *Namer) Unit(id int64) string {
 		n.units[id] = ""
 	}
 	return n.units[id]
+}
+
+// Person names a person.
+func (n *Namer) Person(id int64) string {
+	if n.people == nil {
+		n.people = map[int64]string{}
+	}
+	if v, ok := n.people[id]; ok {
+		return v
+	}
+	if p, err := n.s.FindPersonByID(n.ctx, id); err == nil {
+		n.people[id] = p.Name
+	} else {
+		n.people[id] = ""
+	}
+	return n.people[id]
 }
 
 // Good names a good.

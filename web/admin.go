@@ -17,8 +17,10 @@ import (
 type adminAccountsData struct {
 	Query string
 	Users []*stakhanov.User
-	Pager pager
-	Saved string
+	// Units and People name the accounts' units and people.
+	Units, People map[int64]string
+	Pager         pager
+	Saved         string
 }
 
 const accountsPageSize = 50
@@ -33,6 +35,16 @@ func (s *Server) handleAdminAccounts(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	d.Users, d.Pager = users, newPager(r.URL, offset, accountsPageSize, len(users), total)
+	d.Units, d.People = map[int64]string{}, map[int64]string{}
+	names := stakhanov.NewNamer(r.Context(), s.store)
+	for _, u := range users {
+		if u.UnitID != 0 {
+			d.Units[u.UnitID] = names.Unit(u.UnitID)
+		}
+		if u.PersonID != 0 {
+			d.People[u.PersonID] = names.Person(u.PersonID)
+		}
+	}
 	s.render(w, r, http.StatusOK, "admin_accounts", "Accounts", d)
 	return nil
 }
@@ -40,10 +52,13 @@ func (s *Server) handleAdminAccounts(w http.ResponseWriter, r *http.Request) err
 type adminAccountData struct {
 	User    *stakhanov.User
 	Unit    *stakhanov.Unit
+	Person  string
 	Roles   []Option
 	Changes []*stakhanov.AccountChange
-	// ChangedBy names the admins who made the changes.
+	// ChangedBy names the admins who made the changes; ChangedTo, what a
+	// change's value names (a unit's id: its name).
 	ChangedBy map[int64]string
+	ChangedTo map[int64]string
 	Tokens    []*stakhanov.Token
 	Pager     pager
 	Form      *Form
@@ -59,21 +74,35 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	d := adminAccountData{User: u, Form: form, Saved: r.URL.Query().Get("saved"), ChangedBy: map[int64]string{}}
+	d := adminAccountData{User: u, Form: form, Saved: r.URL.Query().Get("saved"), ChangedBy: map[int64]string{}, ChangedTo: map[int64]string{}}
 	if u.UnitID != 0 {
 		if d.Unit, err = s.store.FindUnitByID(ctx, u.UnitID); err != nil {
 			return err
 		}
 	}
+	if u.PersonID != 0 {
+		d.Person = stakhanov.NewNamer(ctx, s.store).Person(u.PersonID)
+	}
+
 	for _, role := range stakhanov.Roles {
 		d.Roles = append(d.Roles, Option{Value: role, Text: role})
 	}
 	if d.Changes, err = s.store.AccountChanges(ctx, id); err != nil {
 		return err
 	}
+	names := stakhanov.NewNamer(ctx, s.store)
 	for _, c := range d.Changes {
+		d.ChangedTo[c.ID] = c.Value
+		if c.Change == stakhanov.ChangeUnit {
+			if id, err := strconv.ParseInt(c.Value, 10, 64); err == nil && id == 0 {
+				d.ChangedTo[c.ID] = "the whole organisation"
+			} else if err == nil {
+				d.ChangedTo[c.ID] = names.Unit(id)
+			}
+		}
 		if _, ok := d.ChangedBy[c.By]; !ok && c.By != 0 {
-			d.ChangedBy[c.By] = fmt.Sprintf("account %d", c.By)
+			// An admin outside this admin's scope is not read: "an admin".
+			d.ChangedBy[c.By] = "an admin"
 			if by, err := s.store.FindUserByID(ctx, c.By); err == nil {
 				d.ChangedBy[c.By] = by.Name
 			}
