@@ -155,3 +155,32 @@ func RegistryRecords(r RegistryRecipient) [][]string {
 	}
 	return out
 }
+
+func csvOptional(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return csvNumber(*v)
+}
+
+// StormingHeader and StormingRecord lay out the storming report.
+var StormingHeader = []string{"enterprise_id", "enterprise", "good_id", "good", "month", "last_third_from", "accepted",
+	"in_last_third", "share", "own_usual", "peers_usual", "storming", "planned", "percent", "late"}
+
+func StormingRecord(m *StormingMonth) []string {
+	return []string{csvID(m.EnterpriseID), m.Enterprise, csvID(m.GoodID), m.Good, m.Month.String(), m.LastThird.String(),
+		csvNumber(m.Accepted), csvNumber(m.InLastThird), strconv.FormatFloat(m.Share, 'f', 4, 64), csvOptional(m.OwnUsual),
+		csvOptional(m.PeersUsual), strconv.FormatBool(m.Storming), csvOptional(m.Planned), csvOptional(m.Percent), strconv.Itoa(m.Late)}
+}
+
+// RatchetHeader and RatchetRecord lay out the ratchet report, a line per
+// raise.
+var RatchetHeader = []string{"subject", "name", "unit", "good", "previous_amount", "amount", "raise_percent", "effective_from", "set_at",
+	"reason", "before_from", "before_to", "before_percent", "after_from", "after_to", "after_percent", "after_overfulfilment"}
+
+func RatchetRecord(x NormRaise) []string {
+	return []string{x.Subject.String(), x.Name, x.Unit, x.Good, csvNumber(x.PreviousAmount), csvNumber(x.Amount),
+		strconv.FormatFloat(x.Raise, 'f', 2, 64), x.EffectiveFrom.String(), x.SetAt.UTC().Format("2006-01-02T15:04:05Z"), x.Reason,
+		x.Before.From.String(), x.Before.To.String(), csvOptional(x.Before.Percent), x.After.From.String(), x.After.To.String(),
+		csvOptional(x.After.Percent), strconv.FormatBool(x.AfterOverfulfilment)}
+}

@@ -191,17 +191,6 @@ type stormView struct {
 	Chart Chart
 }
 
-// StormingHeader lays out the storming report's CSV.
-var stormingHeader = []string{"enterprise_id", "enterprise", "good_id", "good", "month", "last_third_from", "accepted",
-	"in_last_third", "share", "own_usual", "peers_usual", "storming", "planned", "percent", "late"}
-
-func optional(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*v, 'f', -1, 64)
-}
-
 func (s *Server) storming(r *http.Request) (*stormingData, error) {
 	unit, err := s.plannerUnit(r)
 	if err != nil {
@@ -254,12 +243,9 @@ func (s *Server) handleStormingCSV(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := csvAnswer(w, "storming.csv", stormingHeader)
+	out := csvAnswer(w, "storming.csv", stakhanov.StormingHeader)
 	for _, m := range d.Months {
-		out.Write([]string{strconv.FormatInt(m.EnterpriseID, 10), m.Enterprise, strconv.FormatInt(m.GoodID, 10), m.Good, m.Month.String(),
-			m.LastThird.String(), strconv.FormatFloat(m.Accepted, 'f', -1, 64), strconv.FormatFloat(m.InLastThird, 'f', -1, 64),
-			strconv.FormatFloat(m.Share, 'f', 4, 64), optional(m.OwnUsual), optional(m.PeersUsual), strconv.FormatBool(m.Storming),
-			optional(m.Planned), optional(m.Percent), strconv.Itoa(m.Late)})
+		out.Write(stakhanov.StormingRecord(m))
 	}
 	return out.Close()
 }
@@ -272,9 +258,6 @@ type ratchetData struct {
 	Chart  Chart
 	CSV    string
 }
-
-var ratchetHeader = []string{"subject", "name", "unit", "good", "previous_amount", "amount", "raise_percent", "effective_from", "set_at",
-	"reason", "before_from", "before_to", "before_percent", "after_from", "after_to", "after_percent", "after_overfulfilment"}
 
 func (s *Server) ratchets(r *http.Request) (*ratchetData, error) {
 	unit, err := s.plannerUnit(r)
@@ -315,12 +298,9 @@ func (s *Server) handleRatchetsCSV(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := csvAnswer(w, "ratchets.csv", ratchetHeader)
+	out := csvAnswer(w, "ratchets.csv", stakhanov.RatchetHeader)
 	for _, x := range d.Report.Raises {
-		out.Write([]string{x.Subject.String(), x.Name, x.Unit, x.Good, strconv.FormatFloat(x.PreviousAmount, 'f', -1, 64),
-			strconv.FormatFloat(x.Amount, 'f', -1, 64), strconv.FormatFloat(x.Raise, 'f', 2, 64), x.EffectiveFrom.String(),
-			x.SetAt.UTC().Format("2006-01-02T15:04:05Z"), x.Reason, x.Before.From.String(), x.Before.To.String(), optional(x.Before.Percent),
-			x.After.From.String(), x.After.To.String(), optional(x.After.Percent), strconv.FormatBool(x.AfterOverfulfilment)})
+		out.Write(stakhanov.RatchetRecord(x))
 	}
 	return out.Close()
 }
