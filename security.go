@@ -3,6 +3,7 @@ package stakhanov
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 )
@@ -187,4 +188,13 @@ func RecordRefusal(ctx context.Context, s SecurityStore, address, method, path s
 		e.UserID, e.Name = u.ID, u.Name
 	}
 	return s.RecordSecurityEvent(ctx, e)
+}
+
+// AddressOf is the address a request came from, without its port: what
+// the throttle counts per address and the events keep.
+func AddressOf(remoteAddr string) string {
+	if host, _, err := net.SplitHostPort(remoteAddr); err == nil {
+		return host
+	}
+	return remoteAddr
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -135,15 +134,7 @@ func writeRawJSON(w http.ResponseWriter, status int, parts ...[]byte) error {
 // recordRefusal keeps a refused permission where an auditor reads it. A
 // failure to keep it is logged: the answer to the client stands.
 func (s *Server) recordRefusal(r *http.Request, err error) {
-	if rerr := stakhanov.RecordRefusal(r.Context(), s.store, clientAddress(r), r.Method, r.URL.Path, err); rerr != nil {
+	if rerr := stakhanov.RecordRefusal(r.Context(), s.store, stakhanov.AddressOf(r.RemoteAddr), r.Method, r.URL.Path, err); rerr != nil {
 		s.logger.ErrorContext(r.Context(), "cannot record a refusal", "error", rerr)
 	}
-}
-
-// clientAddress is the address a request came from, without its port.
-func clientAddress(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }

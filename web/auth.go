@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"net"
 	"net/http"
 	"strings"
 
@@ -117,7 +116,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	var u *stakhanov.User
 	if form.OK() {
 		var err error
-		u, err = stakhanov.SignIn(r.Context(), s.store, name, password, clientAddress(r), s.now())
+		u, err = stakhanov.SignIn(r.Context(), s.store, name, password, stakhanov.AddressOf(r.RemoteAddr), s.now())
 		switch {
 		case stakhanov.ErrorCode(err) == stakhanov.ETOOMANY:
 			form.Message = "Too many failed sign-ins: " + strings.TrimPrefix(stakhanov.ErrorMessage(err), "too many failed sign-ins: ") + "."
@@ -161,15 +160,6 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.clearCookie(w, r, sessionCookie)
 	return redirect(w, r, "/?signedout=1")
-}
-
-// clientAddress is the address a request came from, without its port:
-// what the sign-in throttle counts per address.
-func clientAddress(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }
 
 // safeNext keeps a post-sign-in target only if it is a path on this site.

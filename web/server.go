@@ -432,7 +432,7 @@ func (s *Server) fromError(r *http.Request, f *Form, err error, rename map[strin
 // recordRefusal keeps a refused permission where an auditor reads it. A
 // failure to keep it is logged: the answer to the user stands.
 func (s *Server) recordRefusal(r *http.Request, err error) {
-	if rerr := stakhanov.RecordRefusal(r.Context(), s.store, clientAddress(r), r.Method, r.URL.Path, err); rerr != nil {
+	if rerr := stakhanov.RecordRefusal(r.Context(), s.store, stakhanov.AddressOf(r.RemoteAddr), r.Method, r.URL.Path, err); rerr != nil {
 		s.logger.ErrorContext(r.Context(), "cannot record a refusal", "error", rerr)
 	}
 }
